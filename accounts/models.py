@@ -1,0 +1,153 @@
+"""People and organisations: the custom user, industry departments, employers and service desks."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import REVIEWER_ROLES, Role
+from accounts.validators import validate_uscc
+
+
+class BilingualNameMixin(models.Model):
+    """An organisation named in Chinese, with an English name for the English interface."""
+
+    name = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and not (get_language() or "zh-hans").startswith("zh"):
+            return self.name_en
+        return self.name
+
+
+class CodeManager(models.Manager):
+    def get_by_natural_key(self, code: str):
+        return self.get(code=code)
+
+
+class Department(BilingualNameMixin):
+    """行业主管部门: does the 初审 of the applications of the employers it oversees (第五条（二）)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry department")
+        verbose_name_plural = _("industry departments")
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class EmployerManager(models.Manager):
+    def get_by_natural_key(self, uscc: str):
+        return self.get(uscc=uscc)
+
+
+class Employer(BilingualNameMixin):
+    """用人单位: registered or paying tax in Baiyun (第三条); its department reviews its applicants."""
+
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc],
+        help_text=_("The 18-character 统一社会信用代码 on the business licence."),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="employers", verbose_name=_("industry department")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    objects = EmployerManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+
+    def save(self, *args, **kwargs) -> None:
+        self.uscc = self.uscc.strip().upper()
+        super().save(*args, **kwargs)
+
+    def natural_key(self) -> tuple[str]:
+        return (self.uscc,)
+
+
+class ServiceDesk(BilingualNameMixin):
+    """服务承办部门: honours the card for the 第四条 services it provides (服务指南)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    phone = models.CharField(_("enquiry phone"), max_length=50)
+    benefit_items = models.JSONField(
+        _("services provided"),
+        default=list,
+        help_text=_("The 第四条 item numbers (1–13) of the services this desk provides."),
+    )
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service desk")
+        verbose_name_plural = _("service desks")
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class User(AbstractUser):
+    """Anyone who signs in: applicants, employer officers, reviewers, service desks and auditors."""
+
+    full_name = models.CharField(_("real name"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="reviewers", verbose_name=_("industry departments")
+    )
+    employers = models.ManyToManyField(Employer, blank=True, related_name="officers", verbose_name=_("employers"))
+    service_desks = models.ManyToManyField(
+        ServiceDesk, blank=True, related_name="staff", verbose_name=_("service desks")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mobile"], condition=~models.Q(mobile=""), name="accounts_user_unique_mobile"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        """The user's role codes, read once per request."""
+        if not self.is_authenticated or not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True)) & frozenset(Role.values)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.role_codes
+
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.role_codes & REVIEWER_ROLES)
+
+    @property
+    def roles(self) -> list[Role]:
+        """Held roles in the order of the spec's table."""
+        return [role for role in Role if role in self.role_codes]

@@ -1,0 +1,41 @@
+"""Validation of organisation identifiers."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# GB 32100-2015 统一社会信用代码: 31 characters (no I, O, S, V, Z), weights 3^i mod 31.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+USCC_LENGTH = 18
+
+
+def uscc_check_character(body: str) -> str:
+    """The 18th character of a 统一社会信用代码 whose first 17 are `body`."""
+    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(body, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_uscc(value: str) -> None:
+    """Refuse a 统一社会信用代码 that is not 18 valid characters ending in the right check character."""
+    code = value.strip().upper()
+    if len(code) != USCC_LENGTH:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(length)d."),
+            code="uscc_length",
+            params={"length": len(code)},
+        )
+    if any(char not in USCC_ALPHABET for char in code):
+        raise ValidationError(
+            _("A unified social credit code uses only digits and capital letters other than I, O, S, V and Z."),
+            code="uscc_characters",
+        )
+    if not code[2:8].isdigit():
+        raise ValidationError(
+            _("Characters 3 to 8 of a unified social credit code are the administrative division code (digits)."),
+            code="uscc_division",
+        )
+    if uscc_check_character(code[:17]) != code[17]:
+        raise ValidationError(
+            _("The check character of this unified social credit code is wrong: please check the code."),
+            code="uscc_check",
+        )

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.landing, name="landing"),
+    path("home/", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]

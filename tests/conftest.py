@@ -1,0 +1,21 @@
+import pytest
+from django.conf import settings as django_settings
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage_and_tasks(settings, tmp_path):
+    """Each test gets its own private storage; tasks run in-process unless a test starts a real worker."""
+    settings.STORAGES = {
+        **django_settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from baiyun_talent.celery import app
+
+    app.conf.task_always_eager = True
+    yield

@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SYSTEM_PACKAGES := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 BROWSER_PACKAGES := chromium chromium-driver
 
-.PHONY: run test install system-packages browser-packages messages lint format migrate demo bench clean
+.PHONY: run test install system-packages browser-packages messages translations lint format migrate demo clean
 
 run: install messages migrate demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -35,6 +35,11 @@ browser-packages:
 
 messages: $(INSTALLED)
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+# Refreshes the Chinese catalogue from the code; translate the new entries, then `make messages`.
+translations: $(INSTALLED)
+	DEBUG=true $(BIN)/python manage.py makemessages --locale=zh_Hans --no-obsolete \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=var
 
 migrate: $(INSTALLED)
 	DEBUG=true $(BIN)/python manage.py migrate --no-input -v 0

@@ -1,0 +1,172 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Department, Employer, ServiceDesk, User
+from accounts.roles import Role
+from tests.factories import PASSWORD, DepartmentFactory, EmployerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_role_groups_exist_after_migrations():
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted(Role.values)
+
+
+def test_landing_page_is_public_and_chinese_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "zh-hans"
+    assert "白云区云聚英才卡" in response.text
+    assert '<html lang="zh-Hans">' in response.text
+
+
+def test_language_switch_serves_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "en"
+    assert "Baiyun Talent Card" in response.text
+    assert '<html lang="en">' in response.text
+
+
+def test_language_switch_ignores_an_offsite_next(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_every_page_sends_a_strict_content_security_policy(client):
+    response = client.get("/")
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_lands_on_its_home_page(client, role):
+    user = UserFactory(roles=[role])
+    client.force_login(user)
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(reverse("accounts:workspace", kwargs={"role": role.value}), 302)]
+    assert response.status_code == 200
+    assert response.context["role"] == role
+    assert f"<h1>{role.label}</h1>" in response.text
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_role_home_page_refuses_users_without_the_role(client, role):
+    other_role = Role.AUDITOR if role != Role.AUDITOR else Role.APPLICANT
+    client.force_login(UserFactory(roles=[other_role]))
+    response = client.get(reverse("accounts:workspace", kwargs={"role": role.value}))
+    assert response.status_code == 404
+
+
+def test_role_home_page_of_an_unknown_role_is_not_found(client):
+    client.force_login(UserFactory(roles=[Role.APPLICANT]))
+    assert client.get("/accounts/workspace/superuser/").status_code == 404
+
+
+def test_home_asks_anonymous_users_to_log_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/accounts/login/?next=/home/"
+
+
+def test_user_without_role_is_told_to_ask_for_one(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("home"))
+    assert response.status_code == 403
+    assert "没有分配角色" in response.text
+
+
+def test_navigation_shows_only_the_roles_held(client):
+    client.force_login(UserFactory(roles=[Role.HR_REVIEWER, Role.AUDITOR]))
+    response = client.get("/")
+    assert [item.label for item in response.context["navigation"]] == [Role.HR_REVIEWER.label, Role.AUDITOR.label]
+
+
+def test_department_reviewer_home_names_the_department(client):
+    department = DepartmentFactory(name="区卫生健康局")
+    user = UserFactory(roles=[Role.DEPARTMENT_REVIEWER])
+    user.departments.add(department)
+    client.force_login(user)
+    response = client.get(reverse("accounts:workspace", kwargs={"role": "department_reviewer"}))
+    assert response.context["organisations"] == [department]
+    assert "区卫生健康局" in response.text
+
+
+def test_login_with_demo_style_account_and_logout(client):
+    UserFactory(username="hr", roles=[Role.HR_REVIEWER])
+    response = client.post(reverse("accounts:login"), {"username": "hr", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1] == (reverse("accounts:workspace", kwargs={"role": "hr_reviewer"}), 302)
+    response = client.post(reverse("accounts:logout"), follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert response.context["user"].is_authenticated is False
+
+
+def test_login_with_a_wrong_password_keeps_the_username_and_explains(client):
+    UserFactory(username="hr")
+    response = client.post(reverse("accounts:login"), {"username": "hr", "password": "wrong"})
+    assert response.status_code == 200
+    assert 'value="hr"' in response.text
+    assert "请输入一个正确的" in response.text
+
+
+def test_not_found_page_in_both_languages(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_server_error_page_is_bilingual():
+    client = Client(raise_request_exception=False)
+    from django.test import override_settings
+
+    with override_settings(ROOT_URLCONF="tests.accounts.failing_urls"):
+        response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "系统繁忙，请稍后再试" in response.text
+    assert "Server error" in response.text
+
+
+def test_employer_with_wrong_uscc_is_a_form_error_not_a_500(admin_client):
+    department = DepartmentFactory()
+    data = {"name": "广州错码公司", "name_en": "", "uscc": "91350100M000100Y44", "department": department.pk}
+    response = admin_client.post(reverse("admin:accounts_employer_add"), data)
+    assert response.status_code == 200
+    assert Employer.objects.count() == 0
+    assert response.context["adminform"].form.errors["uscc"] == ["统一社会信用代码的校验码不正确，请核对。"]
+    data["uscc"] = "91350100M000100Y43"
+    response = admin_client.post(reverse("admin:accounts_employer_add"), data)
+    assert response.status_code == 302
+    assert Employer.objects.get().uscc == "91350100M000100Y43"
+
+
+def test_seed_demo_is_idempotent_and_prints_the_accounts(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    counts = (Department.objects.count(), Employer.objects.count(), ServiceDesk.objects.count(), User.objects.count())
+    call_command("seed_demo")
+    assert capsys.readouterr().out == first
+    assert (
+        Department.objects.count(),
+        Employer.objects.count(),
+        ServiceDesk.objects.count(),
+        User.objects.count(),
+    ) == counts
+    assert counts == (9, 3, 17, 7)
+    assert first.splitlines()[1].split() == ["applicant", "Baiyun-demo-2026", "applicant"]
+    for username in ("applicant", "employer", "department", "hr", "talent", "desk", "auditor"):
+        assert User.objects.get(username=username).check_password("Baiyun-demo-2026")
+
+
+def test_demo_employers_have_valid_codes_and_departments():
+    call_command("seed_demo", stdout=None)
+    for employer in Employer.objects.select_related("department"):
+        employer.full_clean()
+    department_user = User.objects.get(username="department")
+    assert list(department_user.departments.values_list("code", flat=True)) == ["sci-tech-industry"]

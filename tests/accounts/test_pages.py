@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Department, Employer, ServiceDesk, User
 from accounts.roles import Role
-from tests.factories import PASSWORD, DepartmentFactory, EmployerFactory, UserFactory
+from tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

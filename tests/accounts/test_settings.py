@@ -51,14 +51,14 @@ def test_env_bool_default_when_absent():
 
 
 def test_env_bool_refuses_other_words_naming_the_variable():
-    with pytest.raises(ImproperlyConfigured, match="^DEBUG must be one of"):
+    with pytest.raises(ImproperlyConfigured, match=r"^DEBUG must be one of"):
         env_bool("DEBUG", default=False, environ={"DEBUG": "maybe"})
 
 
 def test_env_int_refuses_text_and_small_numbers():
-    with pytest.raises(ImproperlyConfigured, match="^MATERIAL_MAX_MB must be a whole number"):
+    with pytest.raises(ImproperlyConfigured, match=r"^MATERIAL_MAX_MB must be a whole number"):
         env_int("MATERIAL_MAX_MB", default=10, environ={"MATERIAL_MAX_MB": "ten"})
-    with pytest.raises(ImproperlyConfigured, match="^MATERIAL_MAX_MB must be at least 1"):
+    with pytest.raises(ImproperlyConfigured, match=r"^MATERIAL_MAX_MB must be at least 1"):
         env_int("MATERIAL_MAX_MB", default=10, minimum=1, environ={"MATERIAL_MAX_MB": "0"})
     assert env_int("MATERIAL_MAX_MB", default=10, environ={"MATERIAL_MAX_MB": "25"}) == 25
 
@@ -68,7 +68,7 @@ def test_env_list_splits_on_commas():
 
 
 def test_env_choice_refuses_unknown_storage():
-    with pytest.raises(ImproperlyConfigured, match="^STORAGE must be one of local, s3, not 'ftp'"):
+    with pytest.raises(ImproperlyConfigured, match=r"^STORAGE must be one of local, s3, not 'ftp'"):
         env_choice("STORAGE", choices=("local", "s3"), default="local", environ={"STORAGE": "ftp"})
 
 
@@ -109,7 +109,7 @@ def test_database_from_env_refuses_bad_urls(url, message):
 def test_email_backend_from_env_aliases_and_refusal():
     assert email_backend_from_env(debug=True, environ={}) == "django.core.mail.backends.console.EmailBackend"
     assert email_backend_from_env(debug=False, environ={}) == "django.core.mail.backends.smtp.EmailBackend"
-    with pytest.raises(ImproperlyConfigured, match="^EMAIL_BACKEND must be"):
+    with pytest.raises(ImproperlyConfigured, match=r"^EMAIL_BACKEND must be"):
         email_backend_from_env(debug=False, environ={"EMAIL_BACKEND": "pigeon"})
 
 

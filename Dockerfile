@@ -1,0 +1,27 @@
+# The portal's production image: gunicorn for the web, the same image for the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    VAR_DIR=/var/lib/baiyun-talent
+
+# pango and CJK fonts render the PDF cards and guides; gettext compiles the translations.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --create-home --uid 1000 portal && mkdir -p "$VAR_DIR" && chown portal "$VAR_DIR"
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+RUN DEBUG=true python manage.py compilemessages --ignore=.venv -v 0 \
+    && DEBUG=true python manage.py collectstatic --no-input -v 0
+
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "baiyun_talent.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

@@ -1,0 +1,412 @@
+"""Recognise uploaded materials by content, refuse what is not a readable scan, and strip what must not be kept."""
+
+import hashlib
+import io
+import re
+import unicodedata
+import uuid
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+
+MEBIBYTE = 1024 * 1024
+# A 600 dpi A4 scan is about 35 megapixels; decoding 50 megapixels of RGBA takes about 200 MB of memory.
+DEFAULT_MAX_PIXELS = 50_000_000
+CHUNK_BYTES = 64 * 1024
+HEAD_BYTES = 8 * 1024
+JPEG_QUALITY = 90
+DISPLAY_NAME_MAX_LENGTH = 120
+# 二代身份证 photo standard (GA 461): 358 × 441 px, 26 × 32 mm at 350 dpi.
+ID_PHOTO_SIZE = (358, 441)
+
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+# MS-DOC: every Word 97–2003 file holds a stream named WordDocument; directory names are UTF-16LE.
+WORD_DOCUMENT_STREAM = "WordDocument".encode("utf-16-le")
+# MS-OFFCRYPTO: password-protected Office 2007+ files are OLE2 containers holding an EncryptedPackage stream.
+ENCRYPTED_PACKAGE_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+class UploadKind(models.TextChoices):
+    # 申领指南 六（一）: 上传材料可以 gif、jpg、pdf、doc 等格式上传; the spec adds png and docx.
+    GIF = "gif", "GIF"
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+    PDF = "pdf", "PDF"
+    DOC = "doc", "DOC"
+    DOCX = "docx", "DOCX"
+
+
+CONTENT_TYPES = {
+    UploadKind.GIF: "image/gif",
+    UploadKind.JPEG: "image/jpeg",
+    UploadKind.PNG: "image/png",
+    UploadKind.PDF: "application/pdf",
+    UploadKind.DOC: "application/msword",
+    UploadKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+EXTENSIONS = {
+    UploadKind.GIF: "gif",
+    UploadKind.JPEG: "jpg",
+    UploadKind.PNG: "png",
+    UploadKind.PDF: "pdf",
+    UploadKind.DOC: "doc",
+    UploadKind.DOCX: "docx",
+}
+IMAGE_KINDS = frozenset({UploadKind.GIF, UploadKind.JPEG, UploadKind.PNG})
+# MPO is how Pillow names the multi-picture JPEG that many phone cameras write.
+_PILLOW_FORMATS = {UploadKind.GIF: ("GIF",), UploadKind.JPEG: ("JPEG", "MPO"), UploadKind.PNG: ("PNG",)}
+# Only the pixels and the transparency survive re-encoding: EXIF (GPS, camera, owner), XMP, comments, text
+# chunks and ICC profiles are dropped. ICC goes too because it is an opaque blob an attacker controls, and a
+# scan of a paper document stays legible in sRGB.
+_KEPT_IMAGE_INFO = ("transparency",)
+_STORAGE_PREFIX_SHAPE = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+@dataclass(frozen=True)
+class InspectedFile:
+    """An upload that passed every check, with what must be stored in place of what was sent."""
+
+    kind: UploadKind
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    display_name: str
+    width: int | None = None
+    height: int | None = None
+    content: bytes | None = field(default=None, repr=False)
+    source: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in IMAGE_KINDS
+
+    def as_file(self) -> File:
+        """The bytes to store, ready for Storage.save(): re-encoded images, or the checked upload rewound."""
+        if self.content is not None:
+            return ContentFile(self.content)
+        self.source.seek(0)
+        return File(self.source)
+
+
+def _megabytes(count: int) -> str:
+    value = count / MEBIBYTE
+    return f"{value:.1f}".removesuffix(".0") if value >= 0.1 else f"{value:.3f}"
+
+
+def _too_large(max_bytes: int) -> ValidationError:
+    return ValidationError(
+        _("The file is larger than %(limit)s MB; please upload a smaller scan."),
+        code="too_large",
+        params={"limit": _megabytes(max_bytes)},
+    )
+
+
+def _unsupported(head: bytes) -> ValidationError:
+    """Name the refused format when it is a common one, so the applicant knows what to convert."""
+    refused_image = _refused_image_format(head)
+    if refused_image is not None:
+        return ValidationError(
+            _("%(format)s images are not accepted; please upload JPG, PNG, GIF or PDF."),
+            code="unsupported_type",
+            params={"format": refused_image},
+        )
+    return ValidationError(
+        _(
+            "The content of this file is not GIF, JPG, PNG, PDF, DOC or DOCX, whatever its name says; "
+            "please upload a file in one of those formats."
+        ),
+        code="unsupported_type",
+    )
+
+
+def _refused_image_format(head: bytes) -> str | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1"}:
+        return "HEIC"
+    if head[4:8] == b"ftyp" and head[8:12] in {b"avif", b"avis"}:
+        return "AVIF"
+    if head[:4] in {b"II*\x00", b"MM\x00*"}:
+        return "TIFF"
+    if head[:2] == b"BM":
+        return "BMP"
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<") and b"<svg" in text.lower():
+        return "SVG"
+    return None
+
+
+def _sniff(head: bytes) -> UploadKind:
+    """Decide the kind from magic bytes alone; the file name and the browser's content type are never trusted."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return UploadKind.JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return UploadKind.PNG
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return UploadKind.GIF
+    if head.startswith(b"%PDF-"):
+        return UploadKind.PDF
+    if head.startswith(OLE2_SIGNATURE):
+        return UploadKind.DOC
+    if head.startswith(ZIP_SIGNATURE):
+        return UploadKind.DOCX
+    raise _unsupported(head)
+
+
+def _chunks(file: IO[bytes], *, max_bytes: int) -> Iterator[bytes]:
+    """Read from the start in chunks, refusing as soon as more than max_bytes arrive whatever .size claimed."""
+    file.seek(0)
+    total = 0
+    while chunk := file.read(CHUNK_BYTES):
+        total += len(chunk)
+        if total > max_bytes:
+            raise _too_large(max_bytes)
+        yield chunk
+
+
+def inspect_upload(file: Any, *, max_bytes: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> InspectedFile:
+    """Recognise an upload by its content and check it opens; images are re-encoded, other kinds kept as sent."""
+    declared_size = getattr(file, "size", None)
+    if declared_size is not None and declared_size > max_bytes:
+        raise _too_large(max_bytes)
+    file.seek(0)
+    head = file.read(HEAD_BYTES)
+    if not head:
+        raise ValidationError(_("The file is empty; please upload the scan again."), code="empty")
+    kind = _sniff(head)
+    display_name = safe_display_name(getattr(file, "name", None) or "")
+    if kind in IMAGE_KINDS:
+        data = b"".join(_chunks(file, max_bytes=max_bytes))
+        return _inspect_image(data=data, kind=kind, display_name=display_name, max_pixels=max_pixels)
+
+    digest = hashlib.sha256()
+    size = 0
+    tail = b""
+    found_word_stream = found_encrypted_package = False
+    for chunk in _chunks(file, max_bytes=max_bytes):
+        digest.update(chunk)
+        size += len(chunk)
+        if kind == UploadKind.DOC:
+            # Markers may straddle two chunks: search the end of the previous one as well.
+            window = tail + chunk
+            found_word_stream = found_word_stream or WORD_DOCUMENT_STREAM in window
+            found_encrypted_package = found_encrypted_package or ENCRYPTED_PACKAGE_STREAM in window
+            tail = window[-len(ENCRYPTED_PACKAGE_STREAM) :]
+    if kind == UploadKind.PDF:
+        _check_pdf(file)
+    elif kind == UploadKind.DOCX:
+        _check_docx(file)
+    else:
+        _check_doc(found_word_stream=found_word_stream, found_encrypted_package=found_encrypted_package)
+    file.seek(0)
+    return InspectedFile(
+        kind=kind,
+        content_type=CONTENT_TYPES[kind],
+        extension=EXTENSIONS[kind],
+        size=size,
+        sha256=digest.hexdigest(),
+        display_name=display_name,
+        source=file,
+    )
+
+
+def _check_doc(*, found_word_stream: bool, found_encrypted_package: bool) -> None:
+    """An OLE2 file is a Word 97–2003 document only if it holds a WordDocument stream; XLS and PPT do not."""
+    if found_word_stream:
+        return
+    if found_encrypted_package:
+        raise _encrypted()
+    raise ValidationError(
+        _(
+            "This is an Office file but not a Word document (for example Excel or PowerPoint); "
+            "please save it as PDF and upload that."
+        ),
+        code="unsupported_type",
+    )
+
+
+def _encrypted() -> ValidationError:
+    return ValidationError(
+        _("This file is protected by a password, so reviewers could not open it; please upload it without one."),
+        code="encrypted",
+    )
+
+
+def _inspect_image(*, data: bytes, kind: UploadKind, display_name: str, max_pixels: int) -> InspectedFile:
+    """Decode and re-encode, so metadata is gone and any payload hidden beside the pixels is not stored."""
+    corrupt = ValidationError(
+        _("This image cannot be read (it may be damaged or incomplete); please scan it again."),
+        code="corrupt_image",
+    )
+    # Warnings about malformed input are moot since only decoded pixels are kept, and Pillow's own bomb
+    # warning is replaced by the explicit pixel limit below. catch_warnings is process-wide; the worst a
+    # concurrent thread can do is see these filters for a moment.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            image = Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS[kind])
+        except Image.DecompressionBombError:
+            raise _too_many_pixels(max_pixels) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            raise corrupt from None
+        with image:
+            if image.width * image.height > max_pixels:
+                raise _too_many_pixels(max_pixels)
+            try:
+                image.load()
+                clean = _without_metadata(image, kind=kind)
+                output = io.BytesIO()
+                if kind == UploadKind.JPEG:
+                    clean.save(output, format="JPEG", quality=JPEG_QUALITY)
+                else:
+                    clean.save(output, format=_PILLOW_FORMATS[kind][0])
+            except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError):
+                raise corrupt from None
+    content = output.getvalue()
+    return InspectedFile(
+        kind=kind,
+        content_type=CONTENT_TYPES[kind],
+        extension=EXTENSIONS[kind],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        display_name=display_name,
+        width=clean.width,
+        height=clean.height,
+        content=content,
+    )
+
+
+def _without_metadata(image: Image.Image, *, kind: UploadKind) -> Image.Image:
+    """The first frame, upright as the camera meant it, with nothing but pixels and transparency."""
+    # Applying the EXIF orientation first keeps phone photos of documents upright once EXIF is dropped
+    # (申领指南 六（一）: 材料为文字正向，不可颠倒).
+    upright = ImageOps.exif_transpose(image)
+    # CMYK JPEGs from print workflows render inconsistently across browsers; reviewers get RGB.
+    if kind == UploadKind.JPEG and upright.mode not in {"L", "RGB"}:
+        upright = upright.convert("RGB")
+    upright.info = {key: image.info[key] for key in _KEPT_IMAGE_INFO if key in image.info}
+    return upright
+
+
+def _too_many_pixels(max_pixels: int) -> ValidationError:
+    return ValidationError(
+        _("This image has more than %(limit)s megapixels; please scan at a lower resolution (300 dpi is enough)."),
+        code="image_too_large_pixels",
+        params={"limit": max_pixels // 1_000_000},
+    )
+
+
+def _check_pdf(file: IO[bytes]) -> None:
+    """Open with pypdf from the seekable upload, so a large PDF is not copied into memory first."""
+    corrupt = ValidationError(
+        _("This PDF cannot be read (it may be damaged or incomplete); please save or scan it again."),
+        code="corrupt_pdf",
+    )
+    file.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            reader = PdfReader(file, strict=False)
+            if reader.is_encrypted:
+                raise _encrypted()
+            page_count = len(reader.pages)
+        except ValidationError:
+            raise
+        except Exception:  # pypdf raises many unrelated exception types on malformed input
+            raise corrupt from None
+    if page_count < 1:
+        raise ValidationError(_("This PDF has no pages; please upload the complete scan."), code="corrupt_pdf")
+
+
+def _check_docx(file: IO[bytes]) -> None:
+    """A DOCX is a ZIP holding the Word parts; other ZIPs (XLSX, PPTX, archives) are refused without unpacking."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = {name.lower() for name in archive.namelist()}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ValidationError(
+            _("This Word document cannot be read (it may be damaged or incomplete); please save it again."),
+            code="corrupt_document",
+        ) from None
+    if "word/document.xml" not in names:
+        raise ValidationError(
+            _(
+                "This is a ZIP archive or an Office file other than Word (for example Excel); "
+                "please upload a PDF or a Word document instead."
+            ),
+            code="unsupported_type",
+        )
+    if "[content_types].xml" not in names:
+        raise ValidationError(
+            _("This Word document is incomplete (it has no content types part); please save it again."),
+            code="corrupt_document",
+        )
+    if "word/vbaproject.bin" in names:
+        raise ValidationError(
+            _("Word documents with macros are not accepted; please save it as DOCX or PDF without macros."),
+            code="unsupported_type",
+        )
+
+
+def safe_display_name(name: str) -> str:
+    """The uploaded name fit to show back to people; storage names never come from it."""
+    name = unicodedata.normalize("NFC", name)
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(character for character in name if unicodedata.category(character) not in _INVISIBLE_CATEGORIES)
+    name = name.strip().lstrip(". ")
+    if len(name) <= DISPLAY_NAME_MAX_LENGTH:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        return name[: DISPLAY_NAME_MAX_LENGTH - 1] + "…"
+    return stem[: DISPLAY_NAME_MAX_LENGTH - len(extension) - 2] + "…." + extension
+
+
+def random_storage_name(*, kind: str, prefix: str) -> str:
+    """An unguessable storage path, so nothing the applicant typed reaches the file system or the bucket."""
+    if not _STORAGE_PREFIX_SHAPE.fullmatch(prefix):
+        raise ValueError(f"Storage prefix must be slash-separated letters, digits, _ or -: {prefix!r}")
+    return f"materials/{prefix}/{uuid.uuid4().hex}.{EXTENSIONS[UploadKind(kind)]}"
+
+
+def validate_id_photo(inspected: InspectedFile) -> None:
+    """申领指南 五（一）7: 符合第二代身份证制作标准的电子相片, i.e. a 358 × 441 px JPEG."""
+    width, height = ID_PHOTO_SIZE
+    if inspected.width is None:
+        raise ValidationError(
+            _(
+                "The photo must be a JPEG of %(width)s × %(height)s pixels (second-generation ID card "
+                "standard); this one is a %(format)s document."
+            ),
+            code="photo_format",
+            params={"width": width, "height": height, "format": inspected.kind.label},
+        )
+    params = {
+        "width": width,
+        "height": height,
+        "format": inspected.kind.label,
+        "actual_width": inspected.width,
+        "actual_height": inspected.height,
+    }
+    message = _(
+        "The photo must be a JPEG of %(width)s × %(height)s pixels (second-generation ID card standard); "
+        "this one is %(format)s %(actual_width)s × %(actual_height)s."
+    )
+    if inspected.kind != UploadKind.JPEG:
+        raise ValidationError(message, code="photo_format", params=params)
+    if (inspected.width, inspected.height) != ID_PHOTO_SIZE:
+        raise ValidationError(message, code="photo_size", params=params)

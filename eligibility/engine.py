@@ -9,6 +9,7 @@ from datetime import date
 
 from eligibility.catalogue import (
     COMPANY_AGE,
+    Blocker,
     Catalogue,
     Criterion,
     Explanation,
@@ -64,7 +65,7 @@ def _criterion_evidence(criterion: Criterion, profile: Profile) -> list[str]:
     return out
 
 
-def _blocked(policy: str | None, on_date: date, blockers: list) -> Result:
+def _blocked(policy: str | None, on_date: date, blockers: list[Blocker]) -> Result:
     """Blockers win over every criterion, X01 included."""
     return Result(
         policy=policy,

@@ -217,7 +217,7 @@ def _section_parse(data: object, *, name: str, specs: Mapping[str, FieldSpec], c
     """One nested object of the profile; JSON null reads as "not given"."""
     if data is None:
         return cls()
-    if type(data) is not dict:
+    if not isinstance(data, dict):
         raise ProfileError(field=name, code="not_an_object")
     values = {}
     for key, value in data.items():
@@ -255,7 +255,7 @@ def _default_honour_codes() -> frozenset[str]:
 
 def parse_profile(data: Mapping[str, object], *, today: date, known_honours: frozenset[str] | None = None) -> Profile:
     """Validate untrusted input into a Profile; on_date defaults to today (the caller's Asia/Shanghai date)."""
-    if type(data) is not dict:
+    if not isinstance(data, dict):
         raise ProfileError(field="profile", code="not_an_object")
     for key in data:
         if key not in _TOP_KEYS:

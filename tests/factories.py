@@ -57,3 +57,92 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs) -> None:
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=[role.value for role in extracted]))
+
+
+# Applications -------------------------------------------------------------------------------------------------
+
+import io  # noqa: E402 - kept beside the application helpers that use it
+from datetime import date  # noqa: E402
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from applications.identity import resident_id_check_character  # noqa: E402
+from applications.models import Application  # noqa: E402
+from applications.services import (  # noqa: E402
+    application_create,
+    application_update,
+    date_add_months,
+    material_upload,
+    materials_checklist,
+)
+
+# Profiles of the eligibility spec for each route.
+PROFILES = {
+    "diamond": {"employer": {"registered_in_district": True}, "honours": ["senior_professional_title"]},
+    "gold": {
+        "employer": {"registered_in_district": True},
+        "education": {"degree": "doctorate", "postgraduate": True, "full_time": True, "university": "other"},
+    },
+    "silver": {
+        "employer": {"pays_tax_in_district": True},
+        "education": {"degree": "master", "postgraduate": True, "full_time": True, "university": "double_first_class"},
+    },
+    "case_by_case": {"employer": {"registered_in_district": True}},
+}
+
+
+def resident_id(birth: str = "19850317", serial: int = 123) -> str:
+    first_17 = f"440111{birth}{serial:03d}"
+    return first_17 + resident_id_check_character(first_17=first_17)
+
+
+def jpeg_file(name: str = "scan.jpg", size: tuple[int, int] = (60, 40)) -> SimpleUploadedFile:
+    output = io.BytesIO()
+    Image.new("RGB", size, color="white").save(output, format="JPEG")
+    return SimpleUploadedFile(name, output.getvalue(), content_type="image/jpeg")
+
+
+def id_photo() -> SimpleUploadedFile:
+    return jpeg_file("photo.jpg", size=(358, 441))
+
+
+def application_with_materials(
+    *, applicant=None, route: str = "diamond", employer=None, submit: bool = False
+) -> Application:
+    """A complete application of the given route (diamond, gold, silver, case_by_case), as an applicant makes one."""
+    from applications.services import application_transition
+
+    applicant = applicant or UserFactory(roles=[Role.APPLICANT])
+    employer = employer or EmployerFactory()
+    application = application_create(applicant=applicant, profile=PROFILES[route])
+    today = timezone.localdate()
+    application = application_update(
+        application_id=application.pk,
+        actor=applicant,
+        fields={
+            "full_name": applicant.full_name,
+            "document_number": resident_id(serial=applicant.pk % 1000),
+            "birth_date": date(1985, 3, 17),
+            "mobile": "13800138000",
+            "email": applicant.email,
+            "employer": employer,
+            "contract_valid_until": date_add_months(today, months=24),
+            "insurance_months": 12,
+            "requested_tier": "" if route == "case_by_case" else route,
+            "case_by_case": route == "case_by_case",
+        },
+    )
+    for item in materials_checklist(application=application):
+        if item.required:
+            material_upload(
+                application_id=application.pk,
+                actor=applicant,
+                item=item.code,
+                file=id_photo() if item.code == "photo" else jpeg_file(f"{item.code}.jpg"),
+            )
+    Application.objects.filter(pk=application.pk).update(declared_at=timezone.now())
+    if submit:
+        application_transition(application_id=application.pk, name="submit", actor=applicant)
+    return Application.objects.get(pk=application.pk)

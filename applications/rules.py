@@ -1,0 +1,59 @@
+"""Who may do what to an application: the permission predicates, in one place."""
+
+from accounts.models import User
+from accounts.roles import Role
+from applications.workflow import State, TransitionSpec
+
+# 第五条（四）: gold and silver are approved by the HR bureau, diamond by the talent office.
+APPROVER_BY_TIER = {"gold": Role.HR_REVIEWER, "silver": Role.HR_REVIEWER, "diamond": Role.TALENT_OFFICE}
+
+
+def department_ids(user: User) -> frozenset[int]:
+    """The departments a reviewer serves, read once per request."""
+    cached = getattr(user, "_department_ids", None)
+    if cached is None:
+        cached = frozenset(user.departments.values_list("id", flat=True))
+        user._department_ids = cached
+    return cached
+
+
+def stage_approver(application) -> Role:
+    """The role that decides an application waiting for approval: by tier, or the talent office for 一事一议."""
+    if application.determined_tier:
+        return APPROVER_BY_TIER[application.determined_tier]
+    return Role.TALENT_OFFICE
+
+
+def _in_scope(*, user: User, application, role: Role) -> bool:
+    if role == Role.APPLICANT:
+        return application.applicant_id == user.pk
+    if role == Role.DEPARTMENT_REVIEWER:
+        return application.department_id in department_ids(user)
+    return role in (Role.HR_REVIEWER, Role.TALENT_OFFICE)
+
+
+def _fits_the_case(*, spec: TransitionSpec, application, role: Role) -> bool:
+    """The rules of the table that depend on the application itself (tier, 一事一议, stage)."""
+    if spec.name == "approve":
+        return bool(application.determined_tier) and stage_approver(application) == role
+    if spec.name == "forward_case_by_case":
+        return application.case_by_case and not application.determined_tier
+    if spec.name == "reject":
+        if application.state == State.INITIAL_PASSED:
+            return role == Role.HR_REVIEWER
+        return stage_approver(application) == role
+    return True
+
+
+def acting_role(*, user: User, application, spec: TransitionSpec) -> Role | None:
+    """The role in which `user` may fire `spec` on `application`, or None when they may not."""
+    if not user.is_authenticated or application.state not in spec.sources:
+        return None
+    for role in spec.roles:
+        if (
+            user.has_role(role)
+            and _in_scope(user=user, application=application, role=role)
+            and _fits_the_case(spec=spec, application=application, role=role)
+        ):
+            return role
+    return None

@@ -1,0 +1,465 @@
+"""Writes on applications: create, edit a draft, upload materials, and fire workflow transitions."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from applications.identity import DocumentType, identity_number_validate
+from applications.models import OPEN_STATES, Application, HistoryEntry, Kind, Material, Submission, Tier
+from applications.rules import acting_role, department_ids
+from applications.uploads import inspect_upload, random_storage_name, validate_id_photo
+from applications.workflow import Carry, State, TransitionSpec, spec_for
+from eligibility.catalogue import catalogue_default
+from eligibility.engine import evaluate_data
+from eligibility.profile import ProfileError
+
+# 申领指南 五（一）4: the professional qualification is asked for only when the applicant holds one.
+OPTIONAL_MATERIALS = frozenset({"professional_qualification"})
+PHOTO = "photo"
+EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+# The fields of the form that a submission records, so that reviewers see what changed between versions.
+SNAPSHOT_FIELDS = (
+    "full_name",
+    "document_type",
+    "document_number",
+    "birth_date",
+    "nationality",
+    "mobile",
+    "email",
+    "address",
+    "employer_id",
+    "job_title",
+    "is_legal_representative",
+    "contract_valid_until",
+    "insurance_months",
+    "unit_tax_years",
+    "profile",
+    "requested_tier",
+    "case_by_case",
+    "claimed_criteria",
+    "kind",
+)
+
+
+class WorkflowError(Exception):
+    """A transition that cannot happen; `message` is for the user."""
+
+    def __init__(self, message: str | Promise, *, errors: dict | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.errors = errors or {}
+
+
+class AlreadyHandled(WorkflowError):
+    """Someone else moved the application first."""
+
+
+class NotAllowed(WorkflowError):
+    """The actor may see the application but may not fire this transition."""
+
+
+class MissingData(WorkflowError):
+    """The transition lacks what it must carry; `errors` maps field names to messages."""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label: str
+    description: str
+    required: bool
+    special: bool
+    files: tuple[Material, ...]
+
+    @property
+    def satisfied(self) -> bool:
+        return bool(self.files) or not self.required
+
+
+def today_local() -> date:
+    return timezone.localdate()
+
+
+def date_add_months(start: date, *, months: int) -> date:
+    """The corresponding day `months` later, or the month's last day where it does not exist (民法典 第二百零三条)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _chinese() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+
+
+def material_label(code: str) -> tuple[str, str]:
+    """The label and description of a material code in the active language, from the policy catalogue."""
+    for policy in reversed(catalogue_default().policies):
+        for material in policy.basic_materials:
+            if material.code == code:
+                if _chinese():
+                    return material.zh, material.description_zh
+                return material.en, material.description_en
+        for evidence in policy.special_evidence:
+            if evidence.code == code:
+                return (evidence.zh, "") if _chinese() else (evidence.en, "")
+    return code, ""
+
+
+def application_evaluate(*, application: Application, today: date | None = None) -> dict:
+    """The eligibility result of the application's profile, on `today` unless the profile names a date."""
+    profile = {key: value for key, value in application.profile.items() if key != "on_date"}
+    profile["case_by_case"] = application.case_by_case
+    return evaluate_data(profile, today=today or today_local())
+
+
+def application_create(*, applicant: User, kind: str = Kind.NEW, profile: dict | None = None) -> Application:
+    """Opens a draft; one application in progress per person (a clear refusal otherwise)."""
+    if not applicant.has_role(Role.APPLICANT):
+        raise NotAllowed(_("Only applicants may apply for a card."))
+    if Application.objects.filter(applicant=applicant, state__in=OPEN_STATES).exists():
+        raise WorkflowError(
+            _("You already have an application in progress. Continue it, or withdraw it before starting another.")
+        )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                applicant=applicant,
+                kind=kind,
+                full_name=applicant.full_name,
+                mobile=applicant.mobile,
+                email=applicant.email,
+                profile=profile or {},
+            )
+            application.number = f"BY{application.created_at:%Y}{application.pk:06d}"
+            application.save(update_fields=["number"])
+    except IntegrityError:
+        raise WorkflowError(
+            _("You already have an application in progress. Continue it, or withdraw it before starting another.")
+        ) from None
+    return application
+
+
+def application_for_edit(*, application_id: int, actor: User) -> Application:
+    """The applicant's own application while it may be edited (draft, or returned for supplement)."""
+    application = Application.objects.select_related("employer").get(pk=application_id, applicant=actor)
+    if application.state not in EDITABLE_STATES:
+        raise NotAllowed(_("This application has been submitted and cannot be changed until it is returned."))
+    return application
+
+
+def application_update(*, application_id: int, actor: User, fields: dict) -> Application:
+    """Saves draft fields as the applicant types them; nothing is checked for completeness until submission."""
+    with transaction.atomic():
+        application = application_for_edit(application_id=application_id, actor=actor)
+        for name, value in fields.items():
+            if name not in SNAPSHOT_FIELDS and name != "employer":
+                raise ValueError(f"{name} is not a field of the application form")
+            setattr(application, name, value)
+        application.save()
+    return application
+
+
+def material_upload(*, application_id: int, actor: User, item: str, file, replace: bool = False) -> Material:
+    """Checks a scan by its content, stores it under a random name in private storage, and records it."""
+    application = application_for_edit(application_id=application_id, actor=actor)
+    inspected = inspect_upload(file, max_bytes=settings.MATERIAL_MAX_BYTES)
+    if item == PHOTO:
+        validate_id_photo(inspected)
+    used = sum(application.materials.filter(is_current=True).values_list("size", flat=True))
+    if used + inspected.size > settings.APPLICATION_MAX_BYTES:
+        raise ValidationError(
+            _("The materials of one application may not exceed %(limit)d MB in all; remove a file first."),
+            code="application_too_large",
+            params={"limit": settings.APPLICATION_MAX_BYTES // (1024 * 1024)},
+        )
+    name = default_storage.save(
+        random_storage_name(kind=inspected.kind, prefix=str(application.pk)), inspected.as_file()
+    )
+    with transaction.atomic():
+        if replace or item == PHOTO:
+            application.materials.filter(item=item, is_current=True).update(is_current=False)
+        return Material.objects.create(
+            application=application,
+            item=item,
+            file=name,
+            original_name=inspected.display_name,
+            kind=inspected.kind,
+            content_type=inspected.content_type,
+            size=inspected.size,
+            sha256=inspected.sha256,
+            width=inspected.width,
+            height=inspected.height,
+            revision=application.revision,
+            uploaded_by=actor,
+        )
+
+
+def material_withdraw(*, material_id: int, actor: User) -> None:
+    """Takes a file out of the current materials; it stays stored with the earlier versions."""
+    material = Material.objects.select_related("application").get(pk=material_id, application__applicant=actor)
+    application_for_edit(application_id=material.application_id, actor=actor)
+    Material.objects.filter(pk=material.pk).update(is_current=False)
+
+
+def materials_checklist(*, application: Application, evaluation: dict | None = None) -> list[ChecklistItem]:
+    """申领指南 五: the basic materials plus the special evidence of the criteria claimed, each with its files."""
+    evaluation = evaluation if evaluation is not None else application_evaluate(application=application)
+    basic = [material.code for material in catalogue_default().policies[-1].basic_materials]
+    codes = list(dict.fromkeys([*basic, *evaluation.get("evidence", [])]))
+    files: dict[str, list[Material]] = {}
+    for material in application.materials.filter(is_current=True).order_by("uploaded_at", "id"):
+        files.setdefault(material.item, []).append(material)
+    items = []
+    for code in codes:
+        label, description = material_label(code)
+        items.append(
+            ChecklistItem(
+                code=code,
+                label=label,
+                description=description,
+                required=code not in OPTIONAL_MATERIALS,
+                special=code not in basic,
+                files=tuple(files.get(code, ())),
+            )
+        )
+    return items
+
+
+def submission_problems(*, application: Application, today: date | None = None) -> dict[str, list[str]]:
+    """Everything that stops a submission, by form field or material code, each with a clear message."""
+    today = today or today_local()
+    problems: dict[str, list] = {}
+
+    def problem(field: str, message) -> None:
+        problems.setdefault(field, []).append(message)
+
+    for field in ("full_name", "document_number", "mobile", "email"):
+        if not getattr(application, field):
+            problem(field, _("This field is required."))
+    if application.document_number:
+        try:
+            identity_number_validate(
+                document_type=application.document_type, number=application.document_number, today=today
+            )
+        except ValidationError as error:
+            problem("document_number", error.messages[0])
+    if application.document_type != DocumentType.RESIDENT_ID and not application.nationality:
+        problem("nationality", _("Give your nationality or region for this identity document."))
+    if application.employer_id is None:
+        problem("employer", _("Choose your employer (申领人所在单位)."))
+    # 申领指南 五（一）5: a contract valid at least 6 months from submission.
+    if application.contract_valid_until is None:
+        problem("contract_valid_until", _("Give the date until which your employment contract is valid."))
+    elif application.contract_valid_until < date_add_months(today, months=6):
+        problem(
+            "contract_valid_until",
+            _("The employment contract must be valid at least 6 more months, that is until %(date)s or later.")
+            % {"date": date_add_months(today, months=6).isoformat()},
+        )
+    # 申领指南 五（一）6: 3 consecutive months of insurance or tax; a legal representative gives 2 years of unit tax.
+    if application.is_legal_representative:
+        if (application.unit_tax_years or 0) < 2:
+            problem(
+                "unit_tax_years",
+                _("As legal representative, provide the employer's tax proof of the last two years."),
+            )
+    elif (application.insurance_months or 0) < 3:
+        problem(
+            "insurance_months",
+            _("Social insurance or income tax records must cover at least 3 consecutive months."),
+        )
+    try:
+        evaluation = application_evaluate(application=application, today=today)
+    except ProfileError as error:
+        problem("profile", _("The eligibility answers are not valid: %(error)s") % {"error": _profile_error(error)})
+        evaluation = {"criteria": [], "evidence": [], "eligible": False}
+    _check_tier(application=application, evaluation=evaluation, problem=problem)
+    for item in materials_checklist(application=application, evaluation=evaluation):
+        if not item.satisfied:
+            problem(item.code, _("%(material)s is missing.") % {"material": item.label})
+    if application.declared_at is None:
+        problem("declaration", _("Accept the declaration of truth (申领指南 九) before submitting."))
+    return problems
+
+
+def _profile_error(error: ProfileError) -> str:
+    return error.zh if _chinese() else error.en
+
+
+def _check_tier(*, application: Application, evaluation: dict, problem) -> None:
+    """The tier requested must be backed by a matched criterion of that tier, or by 一事一议 (第三条（四）)."""
+    if evaluation.get("blockers"):
+        problem("requested_tier", _("Your answers show a reason that rules out every card: see the self-check."))
+        return
+    if application.case_by_case and not application.requested_tier:
+        if "X01" not in evaluation.get("criteria", []):
+            problem("requested_tier", _("A case-by-case application needs the case-by-case route to be open."))
+        return
+    if not application.requested_tier:
+        problem("requested_tier", _("Choose the card you apply for."))
+        return
+    prefix = {Tier.DIAMOND: "D", Tier.GOLD: "G", Tier.SILVER: "S"}[application.requested_tier]
+    backed = [code for code in evaluation.get("criteria", []) if code.startswith(prefix)]
+    if not backed:
+        problem(
+            "requested_tier",
+            _("Your answers do not meet any criterion of the %(tier)s; choose the tier the self-check shows.")
+            % {"tier": Tier(application.requested_tier).label},
+        )
+    elif application.claimed_criteria and not set(application.claimed_criteria) <= set(evaluation["criteria"]):
+        problem("claimed_criteria", _("Some criteria you claim are not met by your answers."))
+
+
+def _carried(*, spec: TransitionSpec, application: Application, data: dict) -> dict[str, list]:
+    """What the row of the table requires the actor to give, checked before anything changes."""
+    errors: dict[str, list] = {}
+    required = _("This field is required.")
+    if Carry.OPINION in spec.carries and not data["opinion"].strip():
+        errors["opinion"] = [_("Give your opinion.")]
+    if Carry.REASONS in spec.carries and not data["reasons"].strip():
+        errors["reasons"] = [_("Give the reasons.")]
+    if Carry.SUPPLEMENT_ITEMS in spec.carries and not data["supplement_items"]:
+        errors["supplement_items"] = [_("List the materials to supplement.")]
+    if Carry.MEETING_REFERENCE in spec.carries and not data["meeting_reference"].strip():
+        errors["meeting_reference"] = [required]
+    if Carry.DECISION in spec.carries and data["approved"] is None:
+        errors["approved"] = [_("Record whether the leading group approved the application.")]
+    if Carry.DETERMINED_TIER in spec.carries and (spec.name == "pass_second" or data["approved"]):
+        tier = data["determined_tier"]
+        if spec.name == "pass_second" and not tier and application.case_by_case:
+            return errors  # 一事一议: the leading group decides the tier.
+        if tier not in Tier.values:
+            errors["determined_tier"] = [_("Choose the tier determined.")]
+        elif spec.name == "pass_second" and not any(
+            code.startswith(tier[0].upper()) for code in application.evaluation.get("criteria", [])
+        ):
+            # The leading group may decide any tier (第三条（四）); 复审 must point at a matched criterion.
+            errors["determined_tier"] = [_("The determined tier must be backed by a criterion the application meets.")]
+    return errors
+
+
+def _snapshot(application: Application) -> dict:
+    data = {}
+    for field in SNAPSHOT_FIELDS:
+        value = getattr(application, field)
+        data[field] = value.isoformat() if isinstance(value, date) else value
+    return data
+
+
+def _on_submit(application: Application, *, today: date) -> None:
+    application.department_id = application.employer.department_id
+    application.evaluation = application_evaluate(application=application, today=today)
+    if not application.claimed_criteria:
+        prefix = (application.requested_tier or "x")[0].upper()
+        application.claimed_criteria = [code for code in application.evaluation["criteria"] if code[0] == prefix]
+
+
+@transaction.atomic(durable=True)
+def application_transition(
+    *,
+    application_id: int,
+    name: str,
+    actor: User | None,
+    opinion: str = "",
+    reasons: str = "",
+    supplement_items: list[str] | tuple[str, ...] = (),
+    determined_tier: str = "",
+    meeting_reference: str = "",
+    approved: bool | None = None,
+    system: bool = False,
+) -> Application:
+    """Fires one workflow transition for the UI, bulk actions, tasks and tests alike.
+
+    Locks the row, refuses what the actor may not do (Application.DoesNotExist when they may not see it),
+    checks what the transition must carry, records the history entry and notifies the applicant on commit.
+    """
+    from applications.selectors import applications_visible_to
+
+    application = Application.objects.select_for_update().select_related("employer").get(pk=application_id)
+    if not system and not applications_visible_to(actor).filter(pk=application_id).exists():
+        raise Application.DoesNotExist
+    spec = spec_for(name=name, source=application.state)
+    if spec is None:
+        raise AlreadyHandled(
+            _("This application has already been handled: it is now “%(state)s”.")
+            % {"state": State(application.state).label}
+        )
+    if system:
+        if not spec.by_system:
+            raise NotAllowed(_("This step cannot be done automatically."))
+        role = None
+    else:
+        role = acting_role(user=actor, application=application, spec=spec)
+        if role is None:
+            raise NotAllowed(_("You may not do this to this application."))
+    data = {
+        "opinion": opinion,
+        "reasons": reasons,
+        "supplement_items": list(supplement_items),
+        "determined_tier": determined_tier,
+        "meeting_reference": meeting_reference,
+        "approved": approved,
+    }
+    errors = _carried(spec=spec, application=application, data=data)
+    today = today_local()
+    if name in ("submit", "resubmit"):
+        errors.update(submission_problems(application=application, today=today))
+    if errors:
+        raise MissingData(_("Please correct the marked fields."), errors=errors)
+
+    source = application.state
+    now = timezone.now()
+    if name in ("submit", "resubmit"):
+        _on_submit(application, today=today)
+        application.submitted_at = application.submitted_at or now
+    method = getattr(application, name)
+    if name == "pass_second":
+        method(determined_tier=determined_tier)
+    elif name == "record_group_decision":
+        method(approved=bool(approved), determined_tier=determined_tier)
+    else:
+        method()
+    if name == "pass_initial":
+        application.passed_initial_at = now
+    application.stage_entered_at = now
+    application.save()
+    if name in ("submit", "resubmit"):
+        submission = Submission.objects.create(
+            application=application, revision=application.revision, submitted_at=now, data=_snapshot(application)
+        )
+        submission.materials.set(application.materials.filter(is_current=True))
+    department = None
+    if role == Role.DEPARTMENT_REVIEWER:
+        department = application.department if application.department_id in department_ids(actor) else None
+    entry = HistoryEntry.objects.create(
+        application=application,
+        transition=name,
+        source_state=source,
+        target_state=application.state,
+        actor=actor,
+        actor_role=role.value if role else "system",
+        department=department,
+        created_at=now,
+        opinion=opinion.strip(),
+        reasons=reasons.strip(),
+        supplement_items=list(supplement_items),
+        determined_tier=application.determined_tier if Carry.DETERMINED_TIER in spec.carries else "",
+        meeting_reference=meeting_reference.strip(),
+    )
+    if spec.notifies_applicant:
+        from applications.tasks import notify_applicant
+
+        transaction.on_commit(lambda: notify_applicant.delay(history_entry_id=entry.pk))
+    return application

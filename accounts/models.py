@@ -151,3 +151,41 @@ class User(AbstractUser):
     def roles(self) -> list[Role]:
         """Held roles in the order of the spec's table."""
         return [role for role in Role if role in self.role_codes]
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Access log entries are never changed.")
+
+    def delete(self):
+        raise PermissionError("Access log entries are never deleted.")
+
+
+class AccessLog(models.Model):
+    """Who read or downloaded what, when: every read of an auditor and every download of personal data."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    action = models.CharField(_("action"), max_length=30)
+    object_type = models.CharField(_("object type"), max_length=50)
+    object_id = models.CharField(_("object id"), max_length=64)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("Access log entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access log entries are never deleted.")

@@ -15,9 +15,22 @@ class NavItem:
     active: bool = False
 
 
+# The page each role lands on after signing in, and that its navigation entry opens.
+ROLE_HOME = {
+    Role.APPLICANT: ("applications:home", {}),
+    Role.EMPLOYER: ("applications:employer_home", {}),
+    Role.DEPARTMENT_REVIEWER: ("reviews:queue", {"role": Role.DEPARTMENT_REVIEWER.value}),
+    Role.HR_REVIEWER: ("reviews:queue", {"role": Role.HR_REVIEWER.value}),
+    Role.TALENT_OFFICE: ("reviews:queue", {"role": Role.TALENT_OFFICE.value}),
+    Role.SERVICE_DESK: ("accounts:workspace", {"role": Role.SERVICE_DESK.value}),
+    Role.AUDITOR: ("reviews:queue", {"role": Role.AUDITOR.value}),
+}
+
+
 def role_home_url(role: Role) -> str:
     """The page a user of `role` lands on after signing in."""
-    return reverse("accounts:workspace", kwargs={"role": role.value})
+    name, kwargs = ROLE_HOME[role]
+    return reverse(name, kwargs=kwargs)
 
 
 def navigation_for(*, user, path: str) -> list[NavItem]:

@@ -76,3 +76,12 @@ def demo_data_seed() -> list[tuple[str, str, Role]]:
             user.service_desks.add(ServiceDesk.objects.get(code="library"))
         accounts.append((username, DEMO_PASSWORD, role))
     return accounts
+
+
+def access_log_record(*, user: User, action: str, obj, role: str = "") -> None:
+    """Records a read or a download of `obj` (an instance of any model) by `user`."""
+    from accounts.models import AccessLog
+
+    AccessLog.objects.create(
+        user=user, role=role, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    )

@@ -379,19 +379,21 @@ def application_transition(
     meeting_reference: str = "",
     approved: bool | None = None,
     system: bool = False,
+    expected_state: str | None = None,
 ) -> Application:
     """Fires one workflow transition for the UI, bulk actions, tasks and tests alike.
 
     Locks the row, refuses what the actor may not do (Application.DoesNotExist when they may not see it),
     checks what the transition must carry, records the history entry and notifies the applicant on commit.
+    `expected_state` is the state the actor saw: if someone moved the application since, nothing happens.
     """
     from applications.selectors import applications_visible_to
 
-    application = Application.objects.select_for_update().select_related("employer").get(pk=application_id)
+    application = Application.objects.select_for_update(of=("self",)).select_related("employer").get(pk=application_id)
     if not system and not applications_visible_to(actor).filter(pk=application_id).exists():
         raise Application.DoesNotExist
     spec = spec_for(name=name, source=application.state)
-    if spec is None:
+    if spec is None or (expected_state is not None and expected_state != application.state):
         raise AlreadyHandled(
             _("This application has already been handled: it is now “%(state)s”.")
             % {"state": State(application.state).label}

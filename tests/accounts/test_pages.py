@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Department, Employer, ServiceDesk, User
+from accounts.navigation import role_home_url
 from accounts.roles import Role
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
@@ -47,10 +48,8 @@ def test_each_role_lands_on_its_home_page(client, role):
     user = UserFactory(roles=[role])
     client.force_login(user)
     response = client.get(reverse("home"), follow=True)
-    assert response.redirect_chain == [(reverse("accounts:workspace", kwargs={"role": role.value}), 302)]
+    assert response.redirect_chain == [(role_home_url(role), 302)]
     assert response.status_code == 200
-    assert response.context["role"] == role
-    assert f"<h1>{role.label}</h1>" in response.text
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -98,7 +97,7 @@ def test_department_reviewer_home_names_the_department(client):
 def test_login_with_demo_style_account_and_logout(client):
     UserFactory(username="hr", roles=[Role.HR_REVIEWER])
     response = client.post(reverse("accounts:login"), {"username": "hr", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1] == (reverse("accounts:workspace", kwargs={"role": "hr_reviewer"}), 302)
+    assert response.redirect_chain[-1] == (role_home_url(Role.HR_REVIEWER), 302)
     response = client.post(reverse("accounts:logout"), follow=True)
     assert response.redirect_chain == [("/", 302)]
     assert response.context["user"].is_authenticated is False

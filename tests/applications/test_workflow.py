@@ -180,6 +180,16 @@ def test_a_transition_from_a_state_already_left_says_already_handled():
     application_transition(application_id=application.pk, name="pass_initial", actor=reviewer, opinion="ok")
     with pytest.raises(AlreadyHandled):
         application_transition(application_id=application.pk, name="pass_initial", actor=reviewer, opinion="ok")
+    hr = actors.by_role[Role.HR_REVIEWER]
+    with pytest.raises(AlreadyHandled):
+        application_transition(
+            application_id=application.pk,
+            name="return_for_supplement",
+            actor=hr,
+            expected_state=State.SUBMITTED,
+            reasons="缺材料",
+            supplement_items=["photo"],
+        )
 
 
 @pytest.mark.parametrize("route", ["gold", "diamond", "case_by_case"])
@@ -337,7 +347,9 @@ def test_concurrent_reviewers_exactly_one_succeeds():
         def act(user, name, kwargs, *, application=application, barrier=barrier, outcomes=outcomes):
             barrier.wait()
             try:
-                application_transition(application_id=application.pk, name=name, actor=user, **kwargs)
+                application_transition(
+                    application_id=application.pk, name=name, actor=user, expected_state=State.SUBMITTED, **kwargs
+                )
                 outcomes.append("ok")
             except AlreadyHandled:
                 outcomes.append("already handled")

@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
-from accounts.forms import LoginForm
+from accounts import twofactor, views
+from accounts.throttle import ThrottledLoginForm
 
 app_name = "accounts"
 
@@ -11,11 +11,12 @@ urlpatterns = [
         "login/",
         auth_views.LoginView.as_view(
             template_name="accounts/login.html",
-            authentication_form=LoginForm,
+            authentication_form=ThrottledLoginForm,
             redirect_authenticated_user=True,
         ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspace/<slug:role>/", views.workspace, name="workspace"),
+    *twofactor.urlpatterns,
 ]

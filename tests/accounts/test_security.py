@@ -1,0 +1,106 @@
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.navigation import role_home_url
+from accounts.roles import Role
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+LOGIN = "/accounts/login/"
+
+
+def login(client, username, password=PASSWORD, **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client):
+    UserFactory(username="hr", roles=[Role.HR_REVIEWER])
+    for _ in range(5):
+        response = login(client, "hr", "wrong-password")
+        assert response.status_code == 200
+    response = login(client, "hr")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["登录失败次数过多。为了您的账户安全，请15分钟后再试。"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_success_before_the_limit_forgets_the_failures(client):
+    UserFactory(username="hr", roles=[Role.HR_REVIEWER])
+    for _ in range(4):
+        login(client, "hr", "wrong-password")
+    assert login(client, "hr").status_code == 302
+    client.post(reverse("accounts:logout"))
+    for _ in range(4):
+        login(client, "hr", "wrong-password")
+    assert login(client, "hr").status_code == 302
+
+
+def test_one_address_spraying_many_accounts_is_locked(client):
+    for number in range(20):
+        login(client, f"guess{number}", "wrong-password")
+    UserFactory(username="applicant1", roles=[Role.APPLICANT])
+    response = login(client, "applicant1")
+    assert response.status_code == 200
+    assert response.context["form"].errors["__all__"][0].startswith("登录失败次数过多")
+
+
+def test_reviewer_with_an_authenticator_must_give_the_code(client):
+    user = UserFactory(username="hr", roles=[Role.HR_REVIEWER])
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    response = login(client, "hr", follow=True)
+    verify_url = reverse("accounts:otp_verify")
+    assert response.redirect_chain[-1][0].startswith(verify_url)
+    response = client.post(verify_url, {"token": "000000" if current_code(device) != "000000" else "111111"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["token"] == ["验证码不正确，请输入身份验证器应用显示的最新验证码。"]
+    response = client.post(verify_url, {"token": current_code(device), "next": role_home_url(Role.HR_REVIEWER)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == role_home_url(Role.HR_REVIEWER)
+
+
+def test_verify_refuses_an_offsite_next(client):
+    user = UserFactory(username="hr", roles=[Role.HR_REVIEWER])
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    login(client, "hr")
+    response = client.post(
+        reverse("accounts:otp_verify"), {"token": current_code(device), "next": "https://evil.example/"}
+    )
+    assert response.headers["Location"] == reverse("home")
+
+
+def test_required_second_factor_makes_reviewers_enrol_first(client, settings):
+    settings.REQUIRE_STAFF_2FA = True
+    user = UserFactory(username="department", roles=[Role.DEPARTMENT_REVIEWER])
+    response = login(client, "department", follow=True)
+    setup_url = reverse("accounts:otp_setup")
+    assert response.redirect_chain[-1][0].startswith(setup_url)
+    assert response.context["qr"].startswith("data:image/svg+xml;base64,")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post(setup_url, {"token": current_code(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed is True
+
+
+def test_second_factor_is_optional_in_the_demo_for_reviewers_without_a_device(client, settings):
+    settings.REQUIRE_STAFF_2FA = False
+    UserFactory(username="talent", roles=[Role.TALENT_OFFICE])
+    response = login(client, "talent")
+    assert response.headers["Location"] == reverse("home")
+    response = client.get(reverse("accounts:otp_setup"))
+    assert response.status_code == 200
+
+
+def test_applicants_are_never_asked_for_a_second_factor(client, settings):
+    settings.REQUIRE_STAFF_2FA = True
+    UserFactory(username="applicant1", roles=[Role.APPLICANT])
+    login(client, "applicant1")
+    response = client.get(reverse("accounts:otp_setup"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("home")

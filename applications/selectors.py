@@ -1,14 +1,16 @@
 """Reads: which applications a user may see, what they may do to one, and what it still lacks."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from applications.models import Application, Material
+from applications.models import Application, HistoryEntry, Material, Notice, Submission
 from applications.rules import acting_role, department_ids
-from applications.workflow import TRANSITIONS, State, TransitionSpec
+from applications.workflow import TRANSITIONS, WAITING_STATES, State, TransitionSpec
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -52,3 +54,97 @@ def current_materials(application: Application) -> dict[str, list[Material]]:
     for material in application.materials.filter(is_current=True).order_by("uploaded_at", "id"):
         by_item.setdefault(material.item, []).append(material)
     return by_item
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    label: object
+    done_at: datetime | None
+    current: bool
+
+
+# 第五条: 申报 → 初审 → 复审 → 审定 → 制卡 → 发卡, each reached when the application enters the state.
+TIMELINE = (
+    (_("Application"), State.SUBMITTED),
+    (_("Initial review"), State.INITIAL_PASSED),
+    (_("Second review"), State.SECOND_PASSED),
+    (_("Approval"), State.APPROVED),
+    (_("Card production"), State.PRODUCED),
+    (_("Card issue"), State.ISSUED),
+)
+
+
+def application_timeline(*, application: Application, history: list[HistoryEntry]) -> list[TimelineStep]:
+    """The progress of an application with the date each step happened; a return starts the reviews again."""
+    last_return = max(
+        (index for index, entry in enumerate(history) if entry.target_state == State.RETURNED), default=-1
+    )
+    reached: dict[str, datetime] = {}
+    for index, entry in enumerate(history):
+        if entry.target_state == State.SUBMITTED or index > last_return:
+            reached[entry.target_state] = entry.created_at
+    waiting = application.state in WAITING_STATES
+    steps = []
+    current_found = False
+    for label, state in TIMELINE:
+        done_at = reached.get(state)
+        current = waiting and done_at is None and not current_found
+        current_found = current_found or current
+        steps.append(TimelineStep(label=label, done_at=done_at, current=current))
+    return steps
+
+
+def applications_of_applicant(*, user: User) -> QuerySet[Application]:
+    """The applicant's own applications, newest first, with what the home page shows (no query per row)."""
+    return (
+        applications_visible_to(user)
+        .filter(applicant=user)
+        .select_related("employer")
+        .prefetch_related(Prefetch("history", queryset=HistoryEntry.objects.order_by("created_at", "id")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def notices_of(*, user: User, limit: int = 20) -> list[Notice]:
+    """The latest notices to the user about their applications."""
+    return list(Notice.objects.filter(recipient=user).select_related("application")[:limit])
+
+
+def application_for_detail(*, user: User, application_id: int) -> Application:
+    """One application the user may see, with its history, submissions and their files (404 otherwise)."""
+    return (
+        applications_visible_to(user)
+        .select_related("employer", "department")
+        .prefetch_related(
+            Prefetch("history", queryset=HistoryEntry.objects.select_related("actor").order_by("created_at", "id")),
+            Prefetch("submissions", queryset=Submission.objects.prefetch_related("materials").order_by("-revision")),
+        )
+        .get(pk=application_id)
+    )
+
+
+def last_return(application: Application) -> HistoryEntry | None:
+    """The reviewer's latest return for supplement, when the application is returned (reasons and items)."""
+    if application.state != State.RETURNED:
+        return None
+    returns = [entry for entry in application.history.all() if entry.transition == "return_for_supplement"]
+    return returns[-1] if returns else None
+
+
+def material_for_download(*, user: User, material_id: int) -> Material:
+    """A file of an application the user may see; anything else does not exist for them."""
+    return Material.objects.select_related("application").get(
+        pk=material_id, application__in=applications_visible_to(user)
+    )
+
+
+def employer_applications(*, user: User) -> QuerySet[Application]:
+    """The applications of the employer officer's units, past the draft (workflow.md: employer sees)."""
+    if not user.has_role(Role.EMPLOYER):
+        return Application.objects.none()
+    return (
+        applications_visible_to(user)
+        .filter(employer__in=user.employers.all())
+        .select_related("employer")
+        .order_by("-submitted_at", "-id")
+    )

@@ -18,7 +18,7 @@ from accounts.roles import Role
 from applications.identity import DocumentType, identity_number_validate
 from applications.models import OPEN_STATES, Application, HistoryEntry, Kind, Material, Submission, Tier
 from applications.rules import acting_role, department_ids
-from applications.uploads import inspect_upload, random_storage_name, validate_id_photo
+from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
 from applications.workflow import Carry, State, TransitionSpec, spec_for
 from eligibility.catalogue import catalogue_default
 from eligibility.engine import evaluate_data
@@ -465,3 +465,59 @@ def application_transition(
 
         transaction.on_commit(lambda: notify_applicant.delay(history_entry_id=entry.pk))
     return application
+
+
+def application_start(*, applicant: User, kind: str, self_check_profile: object = None) -> Application:
+    """Opens a draft from the self-check's answers when they are a valid profile; invalid answers are dropped."""
+    profile: dict = {}
+    if isinstance(self_check_profile, dict):
+        candidate = {key: value for key, value in self_check_profile.items() if key not in ("on_date", "case_by_case")}
+        try:
+            evaluate_data(candidate, today=today_local())
+        except ProfileError:
+            candidate = {}
+        profile = candidate
+    return application_create(applicant=applicant, kind=kind, profile=profile)
+
+
+def materials_upload_many(
+    *, application_id: int, actor: User, uploads: dict[str, list], replace: frozenset[str] | set[str] = frozenset()
+) -> tuple[list[Material], dict[str, list[str]]]:
+    """Stores every acceptable file of a materials form; a refused file does not stop the others (its item's error)."""
+    checklist_codes = {
+        item.code
+        for item in materials_checklist(application=application_for_edit(application_id=application_id, actor=actor))
+    }
+    stored: list[Material] = []
+    errors: dict[str, list[str]] = {}
+    for item, files in uploads.items():
+        if item not in checklist_codes:
+            raise ValueError(f"{item} is not an item of this application's checklist")
+        for index, file in enumerate(files):
+            try:
+                stored.append(
+                    material_upload(
+                        application_id=application_id,
+                        actor=actor,
+                        item=item,
+                        file=file,
+                        replace=item in replace and index == 0,
+                    )
+                )
+            except ValidationError as error:
+                name = safe_display_name(getattr(file, "name", "") or "")
+                errors.setdefault(item, []).extend(f"{name}: {message}" for message in error.messages)
+    return stored, errors
+
+
+def application_submit(*, application_id: int, actor: User, expected_state: str) -> Application:
+    """Records the declaration of truth (申领指南 九), then submits or resubmits; a repeated post does nothing."""
+    application = Application.objects.get(pk=application_id, applicant=actor)
+    if application.state != expected_state or application.state not in EDITABLE_STATES:
+        raise AlreadyHandled(
+            _("This application has already been handled: it is now “%(state)s”.")
+            % {"state": State(application.state).label}
+        )
+    Application.objects.filter(pk=application.pk, state=expected_state).update(declared_at=timezone.now())
+    name = "submit" if expected_state == State.DRAFT else "resubmit"
+    return application_transition(application_id=application.pk, name=name, actor=actor, expected_state=expected_state)

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", account_views.landing, name="landing"),
     path("home/", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("applications/", include("applications.urls")),
+    path("eligibility/", include("eligibility.urls")),
+    path("api/v1/", include("eligibility.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

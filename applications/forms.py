@@ -1,0 +1,455 @@
+"""The applicant's forms: one per step of the application, each saving a draft; nothing is checked for completeness
+until submission (services.submission_problems), only the format of what was typed."""
+
+import re
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Employer
+from accounts.validators import validate_uscc
+from applications.identity import DocumentType, identity_number_validate, validate_resident_id
+from applications.models import Kind, Tier
+from eligibility.catalogue import catalogue_default
+from eligibility.engine import evaluate_data
+from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, ProfileError
+
+# Mainland mobile numbers, or an international number for applicants from abroad (第三条（一）12).
+MOBILE_SHAPE = re.compile(r"1[3-9][0-9]{9}|\+[0-9]{7,15}")
+MAX_INSURANCE_MONTHS = 600
+MAX_TAX_YEARS = 60
+
+
+def _chinese() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value is always ISO so that it fills the picker."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StartForm(forms.Form):
+    # 第八条: once cards exist, a current holder may only ask to upgrade to a higher tier; until the cards app
+    # records holders, every kind is offered and the reviewers check it against the applicant's card.
+    kind = forms.ChoiceField(
+        label=_("Kind of application"), choices=Kind.choices, initial=Kind.NEW, widget=forms.RadioSelect
+    )
+
+
+class IdentityForm(forms.Form):
+    """申领指南 五（一）2: the identity document, checked by its own format."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+    document_type = forms.ChoiceField(label=_("Identity document"), choices=DocumentType.choices)
+    document_number = forms.CharField(label=_("Document number"), max_length=32, required=False)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Read from the number for a resident identity card; give it for other documents."),
+    )
+    nationality = forms.CharField(
+        label=_("Nationality or region"),
+        max_length=60,
+        required=False,
+        help_text=_("Needed for a passport or a travel permit."),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        number = cleaned.get("document_number", "")
+        document_type = cleaned.get("document_type")
+        if number and document_type:
+            today = timezone.localdate()
+            try:
+                cleaned["document_number"] = identity_number_validate(
+                    document_type=document_type, number=number, today=today
+                )
+            except ValidationError as error:
+                self.add_error("document_number", error)
+                return cleaned
+            if document_type == DocumentType.RESIDENT_ID:
+                birth_date = validate_resident_id(cleaned["document_number"], today=today)
+                if cleaned.get("birth_date") and cleaned["birth_date"] != birth_date:
+                    self.add_error(
+                        "birth_date", _("The date of birth differs from the one in the ID number: please check both.")
+                    )
+                else:
+                    cleaned["birth_date"] = birth_date
+        return cleaned
+
+
+class ContactForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    address = forms.CharField(label=_("Correspondence address"), max_length=200, required=False)
+    employer = forms.ModelChoiceField(
+        label=_("Employer"),
+        queryset=Employer.objects.order_by("name"),
+        required=False,
+        empty_label=_("— choose from the registered employers —"),
+    )
+    employer_uscc = forms.CharField(
+        label=_("Or its unified social credit code"),
+        max_length=18,
+        required=False,
+        help_text=_("The 18-character 统一社会信用代码 on the employer's business licence."),
+    )
+
+    def clean_mobile(self) -> str:
+        mobile = self.cleaned_data["mobile"].replace(" ", "").replace("-", "")
+        if mobile and not MOBILE_SHAPE.fullmatch(mobile):
+            raise ValidationError(
+                _("Give an 11-digit mainland mobile number, or an international number starting with +."),
+                code="mobile",
+            )
+        return mobile
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        uscc = cleaned.get("employer_uscc", "").strip().upper()
+        if not uscc:
+            return cleaned
+        try:
+            validate_uscc(uscc)
+        except ValidationError as error:
+            self.add_error("employer_uscc", error)
+            return cleaned
+        found = Employer.objects.filter(uscc=uscc).first()
+        if found is None:
+            self.add_error(
+                "employer_uscc",
+                _(
+                    "No registered employer has this code. Ask your employer to register with the portal, "
+                    "or choose it from the list."
+                ),
+            )
+        elif cleaned.get("employer") and cleaned["employer"] != found:
+            self.add_error("employer_uscc", _("This code belongs to another employer than the one chosen."))
+        else:
+            cleaned["employer"] = found
+        return cleaned
+
+
+class EmploymentForm(forms.Form):
+    """申领指南 五（一）5–6: the contract and the insurance or tax records."""
+
+    job_title = forms.CharField(label=_("Position"), max_length=100, required=False)
+    is_legal_representative = forms.BooleanField(
+        label=_("I am the legal representative of my employer"), required=False
+    )
+    contract_valid_until = forms.DateField(
+        label=_("Employment contract valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The contract must run at least 6 more months after you submit."),
+    )
+    insurance_months = forms.IntegerField(
+        label=_("Consecutive months of social insurance or income tax records"),
+        min_value=0,
+        max_value=MAX_INSURANCE_MONTHS,
+        required=False,
+        help_text=_("At least 3 consecutive months."),
+    )
+    unit_tax_years = forms.IntegerField(
+        label=_("Years of the employer's tax proof"),
+        min_value=0,
+        max_value=MAX_TAX_YEARS,
+        required=False,
+        help_text=_("Only for a legal representative: the employer's lawful tax payment of the last 2 years."),
+    )
+
+
+# Labels of the eligibility profile's fields (../shared/spec/eligibility.md "Input profile").
+PROFILE_LABELS = {
+    "retired": _("I have retired"),
+    "employer.registered_in_district": _("My employer is registered in Baiyun District"),
+    "employer.pays_tax_in_district": _("My employer pays its taxes in Baiyun District"),
+    "employer.institution_in_district": _("My employer is a public institution in Baiyun District"),
+    "employer.district_fiscal_funded": _("My post is funded by the district budget (civil servant or similar)"),
+    "education.degree": _("Highest degree"),
+    "education.postgraduate": _("Postgraduate education"),
+    "education.full_time": _("Full-time study"),
+    "education.university": _("University of the highest degree"),
+    "education.bachelor_or_above_overseas": _("Bachelor's degree or above obtained abroad"),
+    "enterprise.role": _("Your role in the enterprise"),
+    "enterprise.district_tax_yuan": _("Enterprise's tax paid in the district last year (yuan)"),
+    "enterprise.high_tech": _("High-tech enterprise"),
+    "enterprise.revenue_yuan": _("Enterprise's revenue last year (yuan)"),
+    "enterprise.district_investment_yuan": _("Enterprise's investment in the district (yuan)"),
+    "enterprise.headquarters": _("Recognised headquarters enterprise"),
+    "enterprise.committed_tax_yuan": _("Tax the enterprise has committed to pay in the district (yuan)"),
+    "enterprise.global500_or_china500": _("Fortune Global 500 or China Top 500 enterprise"),
+    "enterprise.incubator_level": _("Level of the incubator you run"),
+    "enterprise.agri_leader_level": _("Level of the leading agricultural enterprise"),
+    "enterprise.key_above_scale": _("Key enterprise above designated size"),
+    "enterprise.above_scale": _("Enterprise above designated size"),
+    "enterprise.economic_contribution_yuan": _("Your economic contribution to the district last year (yuan)"),
+    "enterprise.on_department_list": _("On the list of the industry department"),
+    "enterprise.contest_level": _("Level of the innovation and entrepreneurship contest won"),
+    "enterprise.contest_place": _("Prize won in the contest (1, 2 or 3)"),
+    "enterprise.founded_on": _("Date the enterprise was founded"),
+    "enterprise.founder_largest_shareholder": _("Main founder and largest shareholder"),
+    "enterprise.core_technology_stage": _("Stage of the core technology"),
+}
+CHOICE_LABELS = {
+    "doctorate": _("Doctorate"),
+    "master": _("Master's degree"),
+    "bachelor": _("Bachelor's degree"),
+    "none": _("None of these"),
+    "double_first_class": _("A “Double First-Class” university in China"),
+    "global_top500_overseas": _("An overseas university in the world top 500"),
+    "other": _("Another university"),
+    "principal": _("Principal (legal representative, chair or general manager)"),
+    "mid_senior_manager": _("Middle or senior manager"),
+    "project_leader": _("Project leader"),
+    "national": _("National"),
+    "provincial": _("Provincial"),
+    "city": _("City"),
+    "pilot": _("Pilot production"),
+    "industrialization": _("Industrialisation"),
+}
+PROFILE_SECTIONS = (
+    ("employer", _("Your employer")),
+    ("", _("Your situation")),
+    ("honours", _("Honours and titles")),
+    ("education", _("Education")),
+    ("enterprise", _("Enterprise")),
+)
+MISC_HONOURS = "other"
+
+
+def profile_field_name(path: str) -> str:
+    """The form field of a profile path: employer.registered_in_district → employer__registered_in_district."""
+    return path.replace(".", "__")
+
+
+def _profile_form_field(path: str, kind: str, choices: tuple[str, ...]) -> forms.Field:
+    label = PROFILE_LABELS[path]
+    if kind == BOOL:
+        return forms.BooleanField(label=label, required=False)
+    if kind == MONEY:
+        return forms.IntegerField(label=label, required=False, min_value=0)
+    if kind == INTEGER:
+        return forms.IntegerField(label=label, required=False, min_value=0, max_value=99)
+    if kind == CHOICE:
+        return forms.ChoiceField(
+            label=label, required=False, choices=[("", "—"), *[(value, CHOICE_LABELS[value]) for value in choices]]
+        )
+    if kind == DATE:
+        return forms.DateField(label=label, required=False, widget=DateInput())
+    raise ValueError(f"no form field for the profile kind {kind}")
+
+
+def honour_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The catalogue's honours grouped by the tier of the criterion they satisfy, named in the active language."""
+    policy = catalogue_default().policies[-1]
+    chinese = _chinese()
+    tier_of = {
+        honour: criterion.tier for criterion in policy.criteria if criterion.tier for honour in criterion.honours
+    }
+    groups: dict[str, list[tuple[str, str]]] = {tier.code: [] for tier in policy.tiers}
+    groups[MISC_HONOURS] = []
+    for honour in policy.honours:
+        groups[tier_of.get(honour.code, MISC_HONOURS)].append((honour.code, honour.zh if chinese else honour.en))
+    names = {tier.code: (tier.zh if chinese else tier.en) for tier in policy.tiers}
+    names[MISC_HONOURS] = str(_("Other honours"))
+    return [(names[code], choices) for code, choices in groups.items() if choices]
+
+
+def criterion_name(code: str) -> str:
+    """A criterion's code and name in the active language."""
+    criterion = catalogue_default().policies[-1].criterion_by_code.get(code)
+    if criterion is None:
+        return code
+    return f"{code} {criterion.zh if _chinese() else criterion.en}"
+
+
+class EligibilityForm(forms.Form):
+    """The eligibility profile of the spec, the tier requested and the criteria claimed (第三条)."""
+
+    case_by_case = forms.BooleanField(
+        label=_("I apply case by case (一事一议), as an outstanding talent the criteria do not cover"), required=False
+    )
+    requested_tier = forms.ChoiceField(label=_("Card applied for"), required=False)
+    claimed_criteria = forms.MultipleChoiceField(
+        label=_("Criteria claimed"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, matched: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for path, spec in FIELDS.items():
+            if path == "case_by_case":
+                continue
+            self.fields[profile_field_name(path)] = _profile_form_field(path, spec.kind, spec.choices)
+        self.fields["honours"] = forms.MultipleChoiceField(
+            label=_("Honours and titles you hold"),
+            required=False,
+            choices=honour_choices(),
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["requested_tier"].choices = [("", _("— none: case by case —")), *Tier.choices]
+        self.fields["claimed_criteria"].choices = [(code, criterion_name(code)) for code in matched]
+        self.evaluation: dict | None = None
+
+    @classmethod
+    def initial_from(cls, *, profile: dict, application) -> dict:
+        """The form's initial values from the stored (nested) profile."""
+        initial = {
+            "case_by_case": application.case_by_case,
+            "requested_tier": application.requested_tier,
+            "claimed_criteria": application.claimed_criteria,
+            "honours": profile.get("honours", []),
+        }
+        for path in FIELDS:
+            section, _dot, name = path.rpartition(".")
+            value = (profile.get(section) or {}).get(name) if section else profile.get(name)
+            if value is not None:
+                initial[profile_field_name(path)] = value
+        return initial
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The bound fields of the profile, by section, for the template."""
+        grouped = []
+        for section, title in PROFILE_SECTIONS:
+            if section == "honours":
+                names = ["honours"]
+            else:
+                names = [
+                    profile_field_name(path)
+                    for path in FIELDS
+                    if path.rpartition(".")[0] == section and path != "case_by_case"
+                ]
+            grouped.append((title, [self[name] for name in names]))
+        return grouped
+
+    def profile(self) -> dict:
+        """The nested profile dict of the spec, with only the answers given (missing means false, 0 or null)."""
+        profile: dict = {}
+        for path in FIELDS:
+            if path == "case_by_case":
+                continue
+            value = self.cleaned_data.get(profile_field_name(path))
+            if value in (None, "", False):
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            section, _dot, name = path.rpartition(".")
+            (profile.setdefault(section, {}) if section else profile)[name] = value
+        if self.cleaned_data.get("honours"):
+            profile["honours"] = list(self.cleaned_data["honours"])
+        return profile
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        data = {**self.profile(), "case_by_case": cleaned.get("case_by_case", False)}
+        try:
+            self.evaluation = evaluate_data(data, today=timezone.localdate())
+        except ProfileError as error:
+            field = profile_field_name(error.field.split("[")[0])
+            self.add_error(field if field in self.fields else None, error.zh if _chinese() else error.en)
+            return cleaned
+        criteria = self.evaluation["criteria"]
+        tier = cleaned.get("requested_tier")
+        if tier:
+            prefix = {Tier.DIAMOND: "D", Tier.GOLD: "G", Tier.SILVER: "S"}[tier]
+            if not any(code.startswith(prefix) for code in criteria):
+                self.add_error(
+                    "requested_tier",
+                    _("Your answers do not meet any criterion of the %(tier)s; choose the tier the evaluation shows.")
+                    % {"tier": Tier(tier).label},
+                )
+        elif cleaned.get("case_by_case") and "X01" not in criteria:
+            self.add_error("case_by_case", _("Your answers show a reason that rules out every card."))
+        unmatched = [code for code in cleaned.get("claimed_criteria", []) if code not in criteria]
+        if unmatched:
+            self.add_error(
+                "claimed_criteria",
+                _("Your answers no longer meet %(codes)s; untick them or change your answers.")
+                % {"codes": ", ".join(unmatched)},
+            )
+        return cleaned
+
+
+class DeclarationForm(forms.Form):
+    """申领指南 九: the declaration of truth, given again at every submission."""
+
+    declaration = forms.BooleanField(
+        label=_(
+            "I declare that everything I have given and uploaded is true, complete and valid, and I accept "
+            "responsibility for any false statement (Application guide, section 9)."
+        ),
+        required=True,
+        error_messages={"required": _("Accept the declaration of truth before submitting.")},
+    )
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+
+class TransitionConfirmForm(forms.Form):
+    """A confirmation that names the state the person saw, so that a repeated post does nothing twice."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is inspected by the upload service, not here."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class MaterialsForm(forms.Form):
+    """One upload input per item of the materials checklist; the photo may replace the current one."""
+
+    def __init__(self, *args, checklist: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.checklist = checklist
+        for item in checklist:
+            self.fields[f"files-{item.code}"] = MultipleFileField(
+                label=item.label,
+                required=False,
+                widget=MultipleFileInput(attrs={"accept": ".gif,.jpg,.jpeg,.png,.pdf,.doc,.docx"}),
+            )
+            self.fields[f"replace-{item.code}"] = forms.BooleanField(
+                label=_("Replace the current files"), required=False
+            )
+
+    def rows(self) -> list[tuple]:
+        """Each checklist item with its upload field and replace option, for the template."""
+        return [(item, self[f"files-{item.code}"], self[f"replace-{item.code}"]) for item in self.checklist]
+
+    def uploads(self) -> dict[str, list]:
+        return {item.code: self.cleaned_data.get(f"files-{item.code}") or [] for item in self.checklist}
+
+    def replaced(self) -> set[str]:
+        return {item.code for item in self.checklist if self.cleaned_data.get(f"replace-{item.code}")}

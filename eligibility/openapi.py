@@ -1,0 +1,411 @@
+"""OpenAPI 3.1 description of the public eligibility API, served at /api/v1/openapi.json.
+
+The profile schema is written out from the parser's FIELDS and the catalogue's honour codes, so the document cannot
+drift from what the endpoint accepts; the descriptions and examples are written by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from eligibility.catalogue import catalogue_default
+from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, FieldSpec
+
+__all__ = ["FIELD_DESCRIPTIONS", "openapi_document"]
+
+FIELD_DESCRIPTIONS: dict[str, str] = {
+    "case_by_case": "Asks to be considered case by case (一事一议, Art. 3(4)); criterion X01.",
+    "retired": "Has completed retirement formalities; blocks every tier (E03, Art. 6(3)).",
+    "employer.registered_in_district": "The employer is registered in Baiyun District (Art. 3).",
+    "employer.pays_tax_in_district": "The employer pays tax in Baiyun District (Art. 3).",
+    "employer.institution_in_district": "The employer is a teaching, medical or research institution in the district.",
+    "employer.district_fiscal_funded": "Paid from the district budget; blocks every tier (E02, Art. 7).",
+    "education.degree": "Highest degree.",
+    "education.postgraduate": "Has postgraduate education (研究生学历).",
+    "education.full_time": "The postgraduate education was full-time (全日制).",
+    "education.university": "Where the postgraduate degree was obtained.",
+    "education.bachelor_or_above_overseas": "A bachelor's degree or higher obtained abroad (S02).",
+    "enterprise.role": "Role in the enterprise: principal (主要负责人), middle or senior manager, project leader.",
+    "enterprise.district_tax_yuan": "Annual tax paid to the district treasury, in yuan (D17 > 10,000,000; G11; S07).",
+    "enterprise.high_tech": "The enterprise is an accredited high-tech enterprise.",
+    "enterprise.revenue_yuan": "Annual output or revenue, in yuan (counts for high-tech enterprises only).",
+    "enterprise.district_investment_yuan": "Cumulative investment in the district, in yuan.",
+    "enterprise.headquarters": "An accredited annual headquarters enterprise (D18, G12).",
+    "enterprise.committed_tax_yuan": "Annual tax committed at full production in the investment agreement, in yuan.",
+    "enterprise.global500_or_china500": "In the latest Fortune Global 500 or China 500 (D14).",
+    "enterprise.incubator_level": "Level of an accredited incubation platform (D15, G09, S05).",
+    "enterprise.agri_leader_level": "Level of a leading agricultural enterprise (D16, G10, S06).",
+    "enterprise.key_above_scale": "A key above-designated-size (重点“四上”) enterprise (G12).",
+    "enterprise.above_scale": "An above-designated-size (“四上”) enterprise (G12).",
+    "enterprise.economic_contribution_yuan": "Economic contribution in the previous year, in yuan (G12 >= 300,000).",
+    "enterprise.on_department_list": "On the talent list of the district departments (G12).",
+    "enterprise.contest_level": "Level of the innovation and entrepreneurship contest won (G13).",
+    "enterprise.contest_place": "Prize in that contest: 1, 2 or 3 (anything else is no prize that counts).",
+    "enterprise.founded_on": "Founding date of the enterprise; its age in whole years counts for S02 (2 to 5).",
+    "enterprise.founder_largest_shareholder": "Main founder and largest (or largest individual) shareholder (S02).",
+    "enterprise.core_technology_stage": "Stage of the core-technology product (S02).",
+}
+
+_EXAMPLE_DATE = "2026-06-01"
+_DIAMOND_EVIDENCE = [
+    "application_form",
+    "identity_document",
+    "degree_certificates",
+    "professional_qualification",
+    "employment_contract",
+    "social_insurance_or_tax",
+    "photo",
+]
+
+# Each request example has a response example of the same name: a test posts the one and expects the other.
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "senior_title": {
+        "summary": "A full senior professional title gives the diamond card",
+        "request": {
+            "on_date": _EXAMPLE_DATE,
+            "employer": {"registered_in_district": True},
+            "honours": ["senior_professional_title"],
+        },
+        "status": 200,
+        "response": {
+            "policy": "baiyun-2021",
+            "on_date": _EXAMPLE_DATE,
+            "eligible": True,
+            "tier": "diamond",
+            "criteria": ["D11"],
+            "case_by_case": False,
+            "blockers": [],
+            "benefits": list(range(1, 14)),
+            "evidence": [*_DIAMOND_EVIDENCE, "senior_title_certificate"],
+            "explanation": [
+                {
+                    "code": "D11",
+                    "zh": "具有正高级以上专业技术资格的专家（第三条（一）第11项）",
+                    "en": "Expert holding a full senior professional title or higher (Art. 3(1) item 11)",
+                }
+            ],
+        },
+    },
+    "fiscal_funded": {
+        "summary": "Staff paid from the district budget are blocked (Art. 7)",
+        "request": {
+            "on_date": _EXAMPLE_DATE,
+            "employer": {"registered_in_district": True, "district_fiscal_funded": True},
+            "honours": ["senior_professional_title"],
+        },
+        "status": 200,
+        "response": {
+            "policy": "baiyun-2021",
+            "on_date": _EXAMPLE_DATE,
+            "eligible": False,
+            "tier": None,
+            "criteria": [],
+            "case_by_case": False,
+            "blockers": ["E02"],
+            "benefits": [],
+            "evidence": [],
+            "explanation": [
+                {
+                    "code": "E02",
+                    "zh": "区属事业单位、国有企业等享受区财政拨款的人员原则上不予申请（第七条）",
+                    "en": "Staff paid from the district budget (district public institutions, state-owned enterprises "
+                    "and the like) may not in principle apply (Art. 7)",
+                }
+            ],
+        },
+    },
+    "unknown_honour": {
+        "summary": "An unknown honour code is refused, naming the field",
+        "request": {"on_date": _EXAMPLE_DATE, "honours": ["senior_professional_titel"]},
+        "status": 400,
+        "response": {
+            "error": {
+                "field": "honours[0]",
+                "code": "unknown_honour",
+                "message": "honours[0]：未知的荣誉代码“senior_professional_titel”",
+                "zh": "honours[0]：未知的荣誉代码“senior_professional_titel”",
+                "en": "honours[0]: unknown honour code 'senior_professional_titel'",
+            }
+        },
+    },
+}
+
+
+def _leaf_schema(spec: FieldSpec) -> dict[str, Any]:
+    """JSON Schema of one profile leaf; null always means "not given"."""
+    description = FIELD_DESCRIPTIONS.get(spec.path, "")
+    if spec.kind == BOOL:
+        schema: dict[str, Any] = {"type": ["boolean", "null"], "default": False}
+    elif spec.kind == MONEY:
+        schema = {"type": ["integer", "null"], "minimum": 0, "default": 0}
+    elif spec.kind == INTEGER:
+        schema = {"type": ["integer", "null"], "default": 0}
+    elif spec.kind == CHOICE:
+        schema = {"type": ["string", "null"], "enum": [*spec.choices, None], "default": None}
+    elif spec.kind == DATE:
+        schema = {"type": ["string", "null"], "format": "date", "default": None}
+    else:  # pragma: no cover - FIELDS knows no other kind
+        raise ValueError(spec.kind)
+    return {"description": description, **schema}
+
+
+def _profile_schema() -> dict[str, Any]:
+    """The spec's "Input profile": every field optional, unknown fields refused."""
+    sections: dict[str, dict[str, Any]] = {}
+    top: dict[str, Any] = {
+        "on_date": {
+            "description": "Evaluation date; today in Asia/Shanghai when absent.",
+            "type": ["string", "null"],
+            "format": "date",
+        }
+    }
+    for path, spec in FIELDS.items():
+        if "." in path:
+            section, name = path.split(".", 1)
+            sections.setdefault(section, {})[name] = _leaf_schema(spec)
+        else:
+            top[path] = _leaf_schema(spec)
+    top["honours"] = {
+        "description": "Honour codes held (spec: Honour codes); an unknown code is refused with HTTP 400.",
+        "type": ["array", "null"],
+        "items": {"type": "string", "enum": sorted(catalogue_default().honour_codes)},
+    }
+    for section, properties in sections.items():
+        top[section] = {"type": ["object", "null"], "additionalProperties": False, "properties": properties}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": top,
+        "examples": [example["request"] for example in EXAMPLES.values()],
+    }
+
+
+_BILINGUAL = {
+    "type": "object",
+    "required": ["zh", "en"],
+    "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+}
+
+_RESULT_SCHEMA = {
+    "type": "object",
+    "required": [
+        "policy",
+        "on_date",
+        "eligible",
+        "tier",
+        "criteria",
+        "case_by_case",
+        "blockers",
+        "benefits",
+        "evidence",
+        "explanation",
+    ],
+    "properties": {
+        "policy": {"type": ["string", "null"], "description": "Policy version applied; null when none is in force."},
+        "on_date": {"type": "string", "format": "date"},
+        "eligible": {"type": "boolean", "description": "A tier holds, or the case-by-case route (X01)."},
+        "tier": {"type": ["string", "null"], "enum": ["diamond", "gold", "silver", None]},
+        "criteria": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[DGSX][0-9]{2}$"},
+            "description": "Every criterion that holds, all tiers, sorted D, G, S, X01; empty when blocked.",
+        },
+        "case_by_case": {"type": "boolean", "description": "No tier holds, X01 holds and nothing blocks."},
+        "blockers": {"type": "array", "items": {"type": "string", "enum": ["E01", "E02", "E03", "E04"]}},
+        "benefits": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": 13},
+            "description": "Art. 4 item numbers of the tier.",
+        },
+        "evidence": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Basic materials plus the special evidence of the criteria of the granted tier.",
+        },
+        "explanation": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "zh", "en"],
+                "properties": {"code": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"}},
+            },
+        },
+    },
+}
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["field", "code", "message", "zh", "en"],
+            "properties": {
+                "field": {"type": "string", "description": "The profile path refused, e.g. honours[0]."},
+                "code": {"type": "string", "description": "Stable error code, e.g. unknown_honour, invalid_json."},
+                "message": {"type": "string", "description": "The message in the language of the request."},
+                "zh": {"type": "string"},
+                "en": {"type": "string"},
+            },
+        }
+    },
+}
+
+_CRITERIA_SCHEMA = {
+    "type": "object",
+    "required": ["on_date", "in_force", "policy", "tiers", "criteria", "blockers", "honours", "benefits"],
+    "properties": {
+        "on_date": {"type": "string", "format": "date"},
+        "in_force": {"type": "boolean"},
+        "policy": {
+            "type": ["object", "null"],
+            "properties": {
+                "code": {"type": "string"},
+                "title": _BILINGUAL,
+                "document_number": {"type": "string"},
+                "issued_by": _BILINGUAL,
+                "issued_on": {"type": "string", "format": "date"},
+                "in_force_from": {"type": "string", "format": "date"},
+                "in_force_until": {"type": "string", "format": "date"},
+            },
+        },
+        "tiers": {"type": "array", "items": {"type": "object"}},
+        "criteria": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "tier", "zh", "en", "citation", "honours", "evidence"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "tier": {"type": ["string", "null"]},
+                    "zh": {"type": "string"},
+                    "en": {"type": "string"},
+                    "citation": _BILINGUAL,
+                    "honours": {"type": "array", "items": {"type": "string"}},
+                    "evidence": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+        "blockers": {"type": "array", "items": {"type": "object"}},
+        "honours": {"type": "array", "items": {"type": "object"}},
+        "benefits": {"type": "array", "items": {"type": "object"}},
+        "basic_materials": {"type": "array", "items": {"type": "object"}},
+        "special_evidence": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    """A response carrying the error body."""
+    schema = {"$ref": "#/components/schemas/Error"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_RATE_LIMITED = {
+    **_error_response("Too many requests from this address; wait Retry-After seconds."),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+}
+
+
+@functools.cache
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of /api/v1/eligibility/*."""
+    examples = {
+        name: {"summary": example["summary"], "value": example["request"]} for name, example in EXAMPLES.items()
+    }
+    ok_examples = {
+        name: {"summary": example["summary"], "value": example["response"]}
+        for name, example in EXAMPLES.items()
+        if example["status"] == 200
+    }
+    refused_examples = {
+        name: {"summary": example["summary"], "value": example["response"]}
+        for name, example in EXAMPLES.items()
+        if example["status"] == 400
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Baiyun Talent Card eligibility API",
+            "version": "1.0.0",
+            "description": (
+                "Public, read-only evaluation of a talent profile against the 白云区云聚英才卡 implementing rules "
+                "(云委人才领字〔2021〕1号). No login; rate-limited per client address. Messages follow "
+                "Accept-Language (zh-Hans by default, en)."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/eligibility/evaluate": {
+                "post": {
+                    "operationId": "eligibilityEvaluate",
+                    "summary": "Evaluate one profile",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Profile"},
+                                "examples": examples,
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The evaluation (spec: Output).",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Result"},
+                                    "examples": ok_examples,
+                                }
+                            },
+                        },
+                        "400": {
+                            "description": "Invalid profile (naming the field), malformed JSON, or not an object.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"},
+                                    "examples": refused_examples,
+                                }
+                            },
+                        },
+                        "405": _error_response("Only POST is accepted."),
+                        "415": _error_response("The body is not application/json."),
+                        "429": _RATE_LIMITED,
+                    },
+                }
+            },
+            "/eligibility/criteria": {
+                "get": {
+                    "operationId": "eligibilityCriteria",
+                    "summary": "The criteria catalogue in force on a date",
+                    "parameters": [
+                        {
+                            "name": "on",
+                            "in": "query",
+                            "required": False,
+                            "description": "YYYY-MM-DD; today in Asia/Shanghai when absent.",
+                            "schema": {"type": "string", "format": "date"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Tiers, criteria with citations, blockers, honours, benefits, materials.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Criteria"}}},
+                        },
+                        "400": _error_response("The date is not a real YYYY-MM-DD date."),
+                        "405": _error_response("Only GET is accepted."),
+                        "429": _RATE_LIMITED,
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Profile": _profile_schema(),
+                "Result": _RESULT_SCHEMA,
+                "Error": _ERROR_SCHEMA,
+                "Criteria": _CRITERIA_SCHEMA,
+            }
+        },
+    }

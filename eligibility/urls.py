@@ -1,0 +1,11 @@
+from django.urls import path
+
+from eligibility import views
+
+app_name = "eligibility"
+
+urlpatterns = [
+    path("self-check/", views.self_check, name="self_check"),
+    path("self-check/result/", views.self_check_result, name="self_check_result"),
+    path("self-check/apply/", views.self_check_apply, name="self_check_apply"),
+]

@@ -147,9 +147,7 @@ def test_contact_step_finds_the_employer_by_its_uscc(client, draft):
 
 
 def test_contact_step_refuses_an_unregistered_uscc(client, draft):
-    response = client.post(
-        edit_url(draft, "contact"), {"mobile": "13800138000", "employer_uscc": "91440111MA0000000X"}
-    )
+    response = client.post(edit_url(draft, "contact"), {"mobile": "13800138000", "employer_uscc": "91440111MA0000000X"})
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["employer_uscc"]

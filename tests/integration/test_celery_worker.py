@@ -52,5 +52,5 @@ def test_a_real_worker_sends_the_notice_of_a_submission(tmp_path):
     mails = list((tmp_path / "mail").iterdir())
     assert len(mails) == 1
     mail = email.message_from_string(mails[0].read_text(), policy=email.policy.default)
-    assert mail["Subject"] == notice.subject
+    assert mail["Subject"].strip() == notice.subject
     assert notice.subject.endswith(f"Application {application.number}: Awaiting initial review")

@@ -22,11 +22,13 @@ VENV_BIN = Path(sys.executable).parent
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_the_notice_of_a_submission(tmp_path):
     queue = f"test-{uuid.uuid4().hex}"
+    log = tmp_path / "worker.log"
+    output = log.open("wb")
     worker = subprocess.Popen(  # noqa: S603 - the venv's own celery with fixed arguments
         [str(VENV_BIN / "celery"), "-A", "baiyun_talent", "worker", "--pool=solo", "-Q", queue, "-l", "WARNING"],
         cwd=settings.BASE_DIR,
         env=worker_environment(var_dir=tmp_path),
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
     previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
@@ -41,12 +43,12 @@ def test_a_real_worker_sends_the_notice_of_a_submission(tmp_path):
                 break
             time.sleep(0.2)
         else:
-            worker.terminate()
-            raise AssertionError(f"no notice was sent; worker said:\n{worker.communicate(timeout=10)[0].decode()}")
+            raise AssertionError(f"no notice was sent; the worker said:\n{log.read_text()}")
     finally:
         app.conf.update(task_always_eager=previous[0], task_default_queue=previous[1], broker_url=previous[2])
         worker.terminate()
         worker.wait(timeout=20)
+        output.close()
     assert notice.recipient == application.applicant
     assert notice.emailed_to == application.email
     mails = list((tmp_path / "mail").iterdir())

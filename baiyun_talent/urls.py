@@ -9,6 +9,7 @@ urlpatterns = [
     path("home/", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
+    path("reviews/", include("reviews.urls")),
     path("eligibility/", include("eligibility.urls")),
     path("api/v1/", include("eligibility.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -52,6 +52,7 @@ def _question_field(question: Question) -> forms.Field:
             min_value=0,
             max_digits=18,
             decimal_places=MONEY_DECIMALS,
+            error_messages={"max_decimal_places": _("In 万元 give at most 4 decimals (whole yuan).")},
             widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "class": "money-amount"}),
         )
     if kind == DATE:

@@ -1,0 +1,372 @@
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from eligibility.forms import SelfCheckForm
+
+pytestmark = pytest.mark.django_db
+
+FORM = "/eligibility/self-check/"
+RESULT = "/eligibility/self-check/result/"
+APPLY = "/eligibility/self-check/apply/"
+BASIC_ZH = [
+    "《白云区云聚英才卡申请表》",
+    "个人有效身份证明",
+    "学历、学位证书",
+    "专业技术资格证书",
+    "聘用合同或劳动合同",
+    "参保证明或个人所得税纳税记录",
+    "电子证件照",
+]
+
+
+@pytest.fixture(autouse=True)
+def _in_force_today(monkeypatch):
+    """The self-check evaluates on today's date; pin it inside the baiyun-2021 validity."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 6, 1))
+
+
+@pytest.fixture
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def answers(**changes):
+    """The questionnaire as first shown (every yes/no at "no"), registered employer, with changes."""
+    data = {name: "" if field.initial is None else field.initial for name, field in SelfCheckForm().fields.items()}
+    data["employer__registered_in_district"] = "yes"
+    data.update(changes)
+    return data
+
+
+def check(client, **changes):
+    """Submit the questionnaire and follow to the result."""
+    response = client.post(FORM, answers(**changes))
+    assert response.status_code == 302
+    assert response.headers["Location"] == RESULT
+    return client.get(RESULT)
+
+
+def test_self_check_page_is_public_and_chinese_by_default(client):
+    response = client.get(FORM)
+    assert response.status_code == 200
+    assert "<h1>我能申领吗？</h1>" in response.text
+    assert 'name="honour__senior_professional_title"' in response.text
+    assert 'value="unsure"' in response.text
+
+
+def test_self_check_page_in_english(english):
+    response = english.get(FORM)
+    assert "<h1>Am I eligible?</h1>" in response.text
+    assert "Full senior professional title or higher" in response.text
+
+
+def test_self_check_diamond_in_chinese_lists_criteria_benefits_and_materials(client):
+    response = check(client, honour__senior_professional_title="yes")
+    assert response.status_code == 200
+    assert response.context["evaluation"]["tier"] == "diamond"
+    assert response.context["tier_label"] == "云聚英才钻石卡"
+    assert "根据您的回答，您可以申领<strong>云聚英才钻石卡</strong>。" in response.text
+    assert "具有正高级以上专业技术资格的专家（第三条（一）第11项）" in response.text
+    assert [benefit["number"] for benefit in response.context["benefits"]] == list(range(1, 14))
+    assert response.context["benefits"][12]["label"] == "便捷通关服务"
+    assert [material["label"] for material in response.context["basic_materials"]] == BASIC_ZH
+    assert response.context["special_evidence"] == [
+        {"code": "senior_title_certificate", "label": "正高级专业技术资格证书"},
+    ]
+    assert response.context["unlocks"] == []
+
+
+def test_self_check_gold_in_english(english):
+    response = check(english, education__degree="doctorate", education__postgraduate="yes")
+    assert response.context["evaluation"]["criteria"] == ["G06"]
+    assert "From your answers you could apply for the <strong>Gold card</strong>." in response.text
+    assert "Postgraduate education in China or abroad with a doctorate (Art. 3(2) item 6)" in response.text
+    assert [benefit["label"] for benefit in response.context["benefits"]][-1] == "Trade-union services"
+    assert response.context["special_evidence"] == [
+        {
+            "code": "degree_verification",
+            "label": "Degree verification report (including verification of overseas degrees)",
+        }
+    ]
+
+
+def test_self_check_unsure_answer_says_which_higher_tier_it_could_unlock_and_the_proof(english):
+    response = check(
+        english,
+        education__degree="doctorate",
+        education__postgraduate="yes",
+        honour__senior_professional_title="unsure",
+    )
+    assert response.context["evaluation"]["tier"] == "gold"
+    assert response.context["unlocks"] == [
+        {
+            "code": "D11",
+            "tier": "diamond",
+            "tier_label": "Diamond card",
+            "explanation": "Expert holding a full senior professional title or higher (Art. 3(1) item 11)",
+            "questions": ["Full senior professional title or higher"],
+            "evidence": ["Full senior professional title certificate"],
+        }
+    ]
+    assert "What your “not sure” answers could unlock" in response.text
+
+
+def test_self_check_unsure_structured_answer_unlocks_with_its_question(client):
+    response = check(client, enterprise__role="principal", enterprise__global500_or_china500="unsure")
+    assert response.context["evaluation"]["eligible"] is False
+    assert [(unlock["code"], unlock["questions"]) for unlock in response.context["unlocks"]] == [
+        ("D14", ["企业是否入选最新年度世界500强或中国500强？"])
+    ]
+    assert response.context["unlocks"][0]["evidence"] == [
+        "任职证明（主要负责人、中高层管理人员或项目带头人）",
+        "最新年度世界500强或中国500强榜单证明",
+    ]
+
+
+def test_self_check_blocker_is_explained_and_offers_no_application(english):
+    response = check(english, employer__district_fiscal_funded="yes", honour__senior_professional_title="yes")
+    assert response.context["evaluation"]["blockers"] == ["E02"]
+    assert "From your answers you cannot apply at present, for the reasons below." in response.text
+    assert "may not in principle apply (Art. 7)" in response.text
+    assert "Materials to prepare" not in response.text
+    assert APPLY not in response.text
+
+
+def test_self_check_unsure_exclusion_is_reported_as_a_possible_blocker(english):
+    response = check(english, retired="unsure", honour__senior_professional_title="yes")
+    assert response.context["evaluation"]["tier"] == "diamond"
+    assert response.context["possible_blockers"] == [
+        {"code": "E03", "explanation": "Retirement ends the talent card services (Art. 6(3))"}
+    ]
+
+
+def test_self_check_no_employer_in_the_district_blocks(client):
+    response = check(client, employer__registered_in_district="no", honour__nobel_laureate="yes")
+    assert response.context["evaluation"]["blockers"] == ["E01"]
+
+
+def test_self_check_case_by_case_alone(client):
+    response = check(client, case_by_case="yes")
+    assert (response.context["evaluation"]["case_by_case"], response.context["evaluation"]["tier"]) == (True, None)
+    assert response.context["special_evidence"] == [
+        {"code": "contribution_statement", "label": "对白云区贡献的说明材料"},
+    ]
+
+
+def test_self_check_after_the_policy_lapsed_says_so(client, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 12, 25))
+    response = check(client, honour__senior_professional_title="yes")
+    assert response.context["evaluation"]["blockers"] == ["E04"]
+    assert response.context["benefits"] == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "criteria"),
+    [
+        ("1000.0001", "wan", ["D17", "G11", "S07"]),
+        ("1000", "wan", ["G11", "S07"]),
+        ("10000001", "yuan", ["D17", "G11", "S07"]),
+        ("800", "wan", ["S07"]),
+    ],
+)
+def test_self_check_money_in_wan_or_yuan(client, amount, unit, criteria):
+    response = check(
+        client,
+        enterprise__role="principal",
+        enterprise__district_tax_yuan=amount,
+        enterprise__district_tax_yuan__unit=unit,
+    )
+    assert response.context["evaluation"]["criteria"] == criteria
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "message"),
+    [
+        ("0.00001", "wan", "以万元填写时最多保留4位小数（精确到元）。"),
+        ("12.5", "yuan", "金额折算后应为整数元。"),
+        ("-3", "wan", "确保该值大于或等于0。"),
+        ("lots", "wan", "输入一个数字。"),
+    ],
+)
+def test_self_check_bad_amount_is_shown_beside_the_field_and_in_the_summary_keeping_the_input(
+    client, amount, unit, message
+):
+    response = client.post(
+        FORM,
+        answers(
+            enterprise__role="principal",
+            enterprise__revenue_yuan=amount,
+            enterprise__revenue_yuan__unit=unit,
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"enterprise__revenue_yuan": [message]}
+    assert f'<a href="#id_enterprise__revenue_yuan">年产值或营业收入: {message}</a>' in response.text
+    assert f'<ul class="errorlist" id="id_enterprise__revenue_yuan_error"><li>{message}</li></ul>' in response.text
+    assert f'value="{amount}"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert "self_check_answers" not in response.wsgi_request.session
+
+
+def test_self_check_missing_answer_is_refused(client):
+    data = answers()
+    del data["retired"]
+    response = client.post(FORM, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"retired": ["此项为必填项。"]}
+
+
+def test_self_check_result_without_answers_goes_back_to_the_questions(client):
+    response = client.get(RESULT)
+    assert response.status_code == 302
+    assert response.headers["Location"] == FORM
+
+
+def test_self_check_change_answers_shows_the_stored_answers(client):
+    check(client, honour__senior_professional_title="unsure", enterprise__district_tax_yuan="12.5")
+    response = client.get(FORM)
+    assert 'value="unsure" class="answer-choices" required id="id_honour__senior_professional_title_2" checked' in (
+        response.text
+    )
+    assert 'value="12.5"' in response.text
+
+
+def test_self_check_result_survives_a_language_switch(client):
+    check(client, honour__senior_professional_title="yes")
+    response = client.post(reverse("set_language"), {"language": "en", "next": RESULT}, follow=True)
+    assert response.redirect_chain == [(RESULT, 302)]
+    assert "From your answers you could apply for the <strong>Diamond card</strong>." in response.text
+
+
+def test_self_check_result_queries_only_the_session(client, django_assert_max_num_queries):
+    check(client, honour__senior_professional_title="yes")
+    with django_assert_max_num_queries(1):
+        client.get(RESULT)
+
+
+def test_self_check_apply_hands_the_profile_to_the_application(client):
+    check(
+        client,
+        honour__senior_professional_title="yes",
+        honour__pearl_river_nova="unsure",
+        enterprise__role="principal",
+        enterprise__district_tax_yuan="600",
+        enterprise__founded_on="2023-03-01",
+        enterprise__contest_place="2",
+    )
+    response = client.post(APPLY)
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("applications:start")
+    assert client.session["self_check_profile"] == {
+        "case_by_case": False,
+        "retired": False,
+        "employer": {
+            "registered_in_district": True,
+            "pays_tax_in_district": False,
+            "institution_in_district": False,
+            "district_fiscal_funded": False,
+        },
+        "honours": ["senior_professional_title"],
+        "education": {
+            "degree": "none",
+            "postgraduate": False,
+            "full_time": False,
+            "university": None,
+            "bachelor_or_above_overseas": False,
+        },
+        "enterprise": {
+            "role": "principal",
+            "district_tax_yuan": 6_000_000,
+            "high_tech": False,
+            "revenue_yuan": 0,
+            "district_investment_yuan": 0,
+            "headquarters": False,
+            "committed_tax_yuan": 0,
+            "global500_or_china500": False,
+            "incubator_level": None,
+            "agri_leader_level": None,
+            "key_above_scale": False,
+            "above_scale": False,
+            "economic_contribution_yuan": 0,
+            "on_department_list": False,
+            "contest_level": None,
+            "contest_place": 2,
+            "founded_on": "2023-03-01",
+            "founder_largest_shareholder": False,
+            "core_technology_stage": None,
+        },
+    }
+
+
+def test_self_check_apply_without_answers_goes_back_to_the_questions(client):
+    response = client.post(APPLY)
+    assert response.status_code == 302
+    assert response.headers["Location"] == FORM
+    assert "self_check_profile" not in client.session
+
+
+def test_self_check_apply_refuses_get(client):
+    assert client.get(APPLY).status_code == 405
+
+
+def test_navigation_and_landing_link_to_the_self_check(client):
+    response = client.get("/")
+    assert response.text.count(f'href="{FORM}"') == 2
+    assert '<a class="button secondary" href="/eligibility/self-check/">我能申领吗？</a>' in response.text
+
+
+EVALUATION = {
+    "policy": "baiyun-2021",
+    "on_date": "2026-06-01",
+    "eligible": True,
+    "tier": "gold",
+    "criteria": ["G06", "S03"],
+    "case_by_case": False,
+    "blockers": [],
+    "benefits": list(range(1, 11)),
+    "evidence": [],
+    "explanation": [
+        {"code": "G06", "zh": "博士（第三条（二）第6项）", "en": "Doctorate (Art. 3(2) item 6)"},
+        {"code": "S03", "zh": "硕士（第三条（三）第3项）", "en": "Master (Art. 3(3) item 3)"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", ["Gold card", "Doctorate (Art. 3(2) item 6)"]), ("zh-hans", ["金卡", "博士（第三条（二）第6项）"])],
+)
+def test_evaluation_include_renders_a_stored_evaluation_in_the_active_language(language, expected):
+    with translation.override(language):
+        html = render_to_string("eligibility/includes/evaluation.html", {"evaluation": EVALUATION})
+    for text in expected:
+        assert text in html
+    assert html.count('<span class="criterion-code">') == 2
+
+
+def test_evaluation_include_lists_blockers_apart():
+    blocked = {
+        **EVALUATION,
+        "eligible": False,
+        "tier": None,
+        "criteria": [],
+        "blockers": ["E03"],
+        "explanation": [{"code": "E03", "zh": "退休", "en": "Retired (Art. 6(3))"}],
+    }
+    with translation.override("en"):
+        html = render_to_string("eligibility/includes/evaluation.html", {"evaluation": blocked})
+    assert "Not eligible" in html
+    assert "What rules it out" in html
+    assert "Criteria met" not in html
+
+
+def test_evaluation_include_without_an_evaluation():
+    with translation.override("en"):
+        html = render_to_string("eligibility/includes/evaluation.html", {"evaluation": {}})
+    assert "No evaluation recorded." in html

@@ -189,3 +189,48 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Access log entries are never deleted.")
+
+
+class VerificationChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    MOBILE = "mobile", _("Mobile phone")
+
+
+class VerificationCode(models.Model):
+    """A one-time code proving that a new account's holder reads its e-mail or mobile; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    channel = models.CharField(_("channel"), max_length=10, choices=VerificationChannel.choices)
+    destination = models.CharField(_("sent to"), max_length=254)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "channel", "created_at"], name="verification_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel}"
+
+
+class VerificationMessage(models.Model):
+    """What the default verification sender delivered: the demo reads its codes here, not in a mailbox or phone."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=VerificationChannel.choices)
+    destination = models.CharField(_("sent to"), max_length=254)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification message")
+        verbose_name_plural = _("verification messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["destination", "created_at"], name="verification_message_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.created_at:%Y-%m-%d %H:%M}"

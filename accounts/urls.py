@@ -18,5 +18,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspace/<slug:role>/", views.workspace, name="workspace"),
+    path("register/", views.register, name="register"),
+    path("register/verify/", views.verify, name="verify"),
+    path("register/verify/resend/", views.verify_resend, name="verify_resend"),
     *twofactor.urlpatterns,
 ]

@@ -1,11 +1,24 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import RegistrationForm, VerificationForm
+from accounts.models import User
 from accounts.navigation import role_home_url
 from accounts.roles import Role
 from accounts.selectors import workspace_for
+from accounts.verification import (
+    VerificationError,
+    applicant_register,
+    verification_confirm,
+    verification_messages_for,
+    verification_resend,
+)
 
 
 @require_GET
@@ -31,3 +44,74 @@ def workspace(request: HttpRequest, role: str) -> HttpResponse:
     if role not in Role.values or not request.user.has_role(Role(role)):
         raise Http404
     return render(request, "accounts/workspace.html", workspace_for(user=request.user, role=Role(role)))
+
+
+# Registration of applicants -----------------------------------------------------------------------------------
+
+PENDING_USER = "registration_user_id"
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """An applicant creates an account; it works once the codes sent to the e-mail and mobile are confirmed."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = applicant_register(
+            username=form.cleaned_data["username"],
+            full_name=form.cleaned_data["full_name"],
+            mobile=form.cleaned_data["mobile"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
+        request.session[PENDING_USER] = user.pk
+        return redirect("accounts:verify")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def _pending_user(request: HttpRequest) -> User:
+    user = User.objects.filter(pk=request.session.get(PENDING_USER), is_active=False).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Confirms the codes of a new account, then signs the applicant in."""
+    user = _pending_user(request)
+    form = VerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verification_confirm(user=user, codes=form.cleaned_data)
+        except VerificationError as error:
+            for field, messages_ in error.errors.items():
+                for message in messages_:
+                    form.add_error(field, message)
+        else:
+            del request.session[PENDING_USER]
+            login(request, user, backend="accounts.backends.UsernameMobileEmailBackend")
+            messages.success(request, _("Your account is ready. Welcome!"))
+            return redirect("home")
+    context = {
+        "form": form,
+        "pending": user,
+        # The demo has no SMS gateway or mailbox: show what the default sender kept.
+        "demo_messages": verification_messages_for(user=user) if settings.DEBUG else [],
+    }
+    return render(request, "accounts/verify.html", context)
+
+
+@require_POST
+def verify_resend(request: HttpRequest) -> HttpResponse:
+    """Sends new codes to a new account (at most once a minute)."""
+    user = _pending_user(request)
+    try:
+        verification_resend(user=user)
+    except VerificationError as error:
+        for message in error.errors[None]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("New codes have been sent."))
+    return redirect("accounts:verify")

@@ -97,6 +97,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameMobileEmailBackend"]
+# A class with send(*, channel, destination, body): an SMS gateway or mail relay; the default keeps it in the database.
+VERIFICATION_SENDER = os.environ.get("VERIFICATION_SENDER", "accounts.verification.DatabaseSender")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"

@@ -20,7 +20,9 @@ class StageDeadline(models.Model):
         _("stage"), max_length=20, unique=True, choices=[(state.value, state.label) for state in WAITING_STATES]
     )
     days = models.PositiveSmallIntegerField(_("time limit"))
-    unit = models.CharField(_("counted in"), max_length=15, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS)
+    unit = models.CharField(
+        _("counted in"), max_length=15, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
+    )
 
     class Meta:
         verbose_name = _("stage time limit")

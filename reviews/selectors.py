@@ -1,0 +1,444 @@
+"""Reads for reviewers: each role's queue with filters and keyset pages, stage deadlines, one application's file."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core import signing
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Department, Employer, User
+from accounts.roles import REVIEWER_ROLES, Role
+from applications.identity import DocumentType, mask_identity_number
+from applications.models import Application, HistoryEntry, Kind, Material, Submission, Tier
+from applications.rules import department_ids
+from applications.selectors import Available, applications_visible_to, transitions_available
+from applications.services import ChecklistItem, material_label, materials_checklist
+from applications.workflow import State
+from reviews.models import DeadlineUnit, StageDeadline
+
+# The roles that have a queue (workflow.md: department_reviewer 初审, hr_reviewer 复审, talent_office 审定, auditor).
+QUEUE_ROLES = (Role.DEPARTMENT_REVIEWER, Role.HR_REVIEWER, Role.TALENT_OFFICE, Role.AUDITOR)
+STATISTICS_ROLES = (Role.HR_REVIEWER, Role.TALENT_OFFICE, Role.AUDITOR)
+PAGE_SIZE = 25
+# Counts stop here: "1,000+" is as useful as an exact number and costs a bounded scan.
+COUNT_LIMIT = 1000
+CASE_BY_CASE = "case_by_case"
+
+# The states each role's queue holds, in the order of 第五条.
+QUEUE_STATES = {
+    Role.DEPARTMENT_REVIEWER: (State.SUBMITTED,),
+    Role.HR_REVIEWER: (State.INITIAL_PASSED, State.SECOND_PASSED),
+    Role.TALENT_OFFICE: (State.SECOND_PASSED, State.LEADING_GROUP, State.APPROVED, State.PRODUCED),
+    Role.AUDITOR: tuple(state for state in State if state != State.DRAFT),
+}
+
+# Sort codes of the queue: (expression, descending). Oldest in the stage first by default (first come, first served).
+SORTS = {
+    "stage": ("stage_entered_at", False),
+    "-stage": ("stage_entered_at", True),
+    "submitted": ("submitted_at", False),
+    "-submitted": ("submitted_at", True),
+    "number": ("number", False),
+    "-number": ("number", True),
+    "name": ("full_name", False),
+    "-name": ("full_name", True),
+}
+DATETIME_SORTS = frozenset({"stage_entered_at", "submitted_at"})
+CURSOR_SALT = "reviews.queue.cursor"
+
+
+def queue_role(*, user: User, role: str) -> Role | None:
+    """The queue role named in a URL when the user holds it; None means 404."""
+    if role not in Role.values or Role(role) not in QUEUE_ROLES or not user.has_role(Role(role)):
+        return None
+    return Role(role)
+
+
+def queue_for(*, user: User, role: Role) -> QuerySet[Application]:
+    """The applications waiting for `role`, within what the user may see (never filtered in a template)."""
+    visible = applications_visible_to(user)
+    if role == Role.DEPARTMENT_REVIEWER:
+        # A user who also holds another role sees more; this queue is only their departments' 初审.
+        return visible.filter(state=State.SUBMITTED, department__in=department_ids(user))
+    if role == Role.HR_REVIEWER:
+        # 第五条（四）: the bureau approves gold and silver itself.
+        return visible.filter(
+            Q(state=State.INITIAL_PASSED) | Q(state=State.SECOND_PASSED, determined_tier__in=[Tier.GOLD, Tier.SILVER])
+        )
+    if role == Role.TALENT_OFFICE:
+        # Diamond and 一事一议 (no tier yet) wait for the office, as do the leading group, 制卡 and 发卡.
+        return visible.filter(
+            Q(state=State.SECOND_PASSED, determined_tier__in=[Tier.DIAMOND, ""])
+            | Q(state__in=[State.LEADING_GROUP, State.APPROVED, State.PRODUCED])
+        )
+    return visible.exclude(state=State.DRAFT)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    tier: str = ""
+    kind: str = ""
+    department_id: int | None = None
+    employer_id: int | None = None
+    state: str = ""
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    search: str = ""
+    sort: str = "stage"
+
+
+def queue_filter(*, queryset: QuerySet[Application], filters: QueueFilters) -> QuerySet[Application]:
+    """Applies the dashboard's filters and search; every filter is backed by an index of Application."""
+    if filters.tier == CASE_BY_CASE:
+        queryset = queryset.filter(case_by_case=True, determined_tier="")
+    elif filters.tier:
+        queryset = queryset.filter(Q(determined_tier=filters.tier) | Q(determined_tier="", requested_tier=filters.tier))
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.department_id:
+        queryset = queryset.filter(department_id=filters.department_id)
+    if filters.employer_id:
+        queryset = queryset.filter(employer_id=filters.employer_id)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.submitted_from:
+        queryset = queryset.filter(submitted_at__date__gte=filters.submitted_from)
+    if filters.submitted_to:
+        queryset = queryset.filter(submitted_at__date__lte=filters.submitted_to)
+    if filters.search:
+        search = filters.search.strip()
+        queryset = queryset.filter(Q(number__istartswith=search) | Q(full_name__icontains=search))
+    return queryset
+
+
+def _ordered(queryset: QuerySet[Application], sort: str) -> tuple[QuerySet[Application], bool]:
+    """Renewals first (第六条: 优先重新申报), then the chosen sort, then id: a total order for keyset pages."""
+    column, descending = SORTS.get(sort, SORTS["stage"])
+    sort_value = Coalesce(F(column), F("created_at")) if column == "submitted_at" else F(column)
+    if column == "number":
+        sort_value = Coalesce(F("number"), Value(""))
+    queryset = queryset.annotate(
+        renewal_rank=Case(When(kind=Kind.RENEWAL, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        sort_value=sort_value,
+    )
+    if descending:
+        return queryset.order_by("renewal_rank", F("sort_value").desc(), "-id"), True
+    return queryset.order_by("renewal_rank", "sort_value", "id"), False
+
+
+def cursor_encode(*, application: Application, sort: str) -> str:
+    """The opaque position after `application` in the queue sorted by `sort`."""
+    value = application.sort_value
+    return signing.dumps(
+        [application.renewal_rank, value.isoformat() if isinstance(value, datetime) else value, application.pk, sort],
+        salt=CURSOR_SALT,
+        compress=True,
+    )
+
+
+def _cursor_decode(cursor: str, sort: str) -> tuple[int, object, int] | None:
+    try:
+        rank, value, pk, cursor_sort = signing.loads(cursor, salt=CURSOR_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if cursor_sort != sort:
+        return None
+    column = SORTS.get(sort, SORTS["stage"])[0]
+    if column in DATETIME_SORTS:
+        try:
+            value = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            return None
+    return rank, value, pk
+
+
+def _after(queryset: QuerySet[Application], position: tuple[int, object, int], descending: bool):
+    rank, value, pk = position
+    beyond = "lt" if descending else "gt"
+    return queryset.filter(
+        Q(renewal_rank__gt=rank)
+        | Q(renewal_rank=rank, **{f"sort_value__{beyond}": value})
+        | Q(renewal_rank=rank, sort_value=value, **{f"id__{beyond}": pk})
+    )
+
+
+# Time in stage and 办结时限 -------------------------------------------------------------------------------------
+
+
+def stage_deadlines() -> dict[str, StageDeadline]:
+    """The time limit of each stage, read once per page."""
+    return {deadline.state: deadline for deadline in StageDeadline.objects.all()}
+
+
+def working_days_add(start: date, days: int) -> date:
+    """The day `days` working days after `start` (Saturdays and Sundays do not count; no holiday calendar yet)."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def stage_due(*, entered: datetime, deadline: StageDeadline | None) -> date | None:
+    """The last day of the stage's time limit, counted from the day the application entered it."""
+    if deadline is None:
+        return None
+    start = timezone.localdate(entered)
+    if deadline.unit == DeadlineUnit.WORKING_DAYS:
+        return working_days_add(start, deadline.days)
+    return start + timedelta(days=deadline.days)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    days_in_stage: int
+    due: date | None
+    waiting: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.waiting and self.due is not None and timezone.localdate() > self.due
+
+    @property
+    def renewal(self) -> bool:
+        return self.application.kind == Kind.RENEWAL
+
+
+def queue_row(*, application: Application, deadlines: dict[str, StageDeadline], today: date) -> QueueRow:
+    """One line of a dashboard: the application, its days in the stage and the stage's due date."""
+    waiting = application.state in deadlines
+    return QueueRow(
+        application=application,
+        days_in_stage=(today - timezone.localdate(application.stage_entered_at)).days,
+        due=stage_due(entered=application.stage_entered_at, deadline=deadlines.get(application.state)),
+        waiting=waiting,
+    )
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    count: int
+    count_capped: bool
+    next_cursor: str | None
+    is_first: bool
+
+
+def queue_page(*, user: User, role: Role, filters: QueueFilters, cursor: str = "") -> QueuePage:
+    """One page of a role's queue: a bounded count, PAGE_SIZE rows after the cursor, and the next cursor."""
+    queryset = queue_filter(queryset=queue_for(user=user, role=role), filters=filters)
+    count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    ordered, descending = _ordered(queryset, filters.sort)
+    position = _cursor_decode(cursor, filters.sort) if cursor else None
+    if position is not None:
+        ordered = _after(ordered, position, descending)
+    applications = list(ordered.select_related("employer", "department")[: PAGE_SIZE + 1])
+    next_cursor = None
+    if len(applications) > PAGE_SIZE:
+        applications = applications[:PAGE_SIZE]
+        next_cursor = cursor_encode(application=applications[-1], sort=filters.sort)
+    deadlines = stage_deadlines()
+    today = timezone.localdate()
+    return QueuePage(
+        rows=[queue_row(application=application, deadlines=deadlines, today=today) for application in applications],
+        count=min(count, COUNT_LIMIT),
+        count_capped=count > COUNT_LIMIT,
+        next_cursor=next_cursor,
+        is_first=position is None,
+    )
+
+
+def queue_rows_all(*, user: User, role: Role, filters: QueueFilters, chunk_size: int = 2000):
+    """Every row of a filtered queue in queue order, streamed in chunks for the exports."""
+    ordered, _descending = _ordered(
+        queue_filter(queryset=queue_for(user=user, role=role), filters=filters), filters.sort
+    )
+    deadlines = stage_deadlines()
+    today = timezone.localdate()
+    for application in ordered.select_related("employer", "department").iterator(chunk_size=chunk_size):
+        yield queue_row(application=application, deadlines=deadlines, today=today)
+
+
+def queue_count(*, user: User, role: Role, filters: QueueFilters, limit: int) -> int:
+    """How many rows a filtered queue has, counting no further than limit + 1."""
+    queryset = queue_filter(queryset=queue_for(user=user, role=role), filters=filters)
+    return queryset.order_by().values("pk")[: limit + 1].count()
+
+
+def filter_departments(*, user: User, role: Role) -> QuerySet[Department]:
+    """The departments a queue may be filtered by: the reviewer's own, or all."""
+    if role == Role.DEPARTMENT_REVIEWER:
+        return Department.objects.filter(pk__in=department_ids(user))
+    return Department.objects.all()
+
+
+def filter_employers(*, user: User, role: Role) -> QuerySet[Employer]:
+    """The employers a queue may be filtered by: those of the reviewer's departments, or all."""
+    if role == Role.DEPARTMENT_REVIEWER:
+        return Employer.objects.filter(department__in=department_ids(user))
+    return Employer.objects.all()
+
+
+# One application's file ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class MaterialChange:
+    item: str
+    label: str
+    added: tuple[Material, ...]
+    removed: tuple[Material, ...]
+
+    @property
+    def replaced(self) -> bool:
+        return bool(self.added and self.removed)
+
+
+@dataclass(frozen=True)
+class SubmissionChanges:
+    previous: Submission
+    current: Submission
+    fields: list[FieldChange]
+    materials: list[MaterialChange]
+
+
+def _display(field_name: str, value, employers: dict[int, Employer]) -> str:
+    from django.utils.translation import gettext
+
+    if value is None or value == "":
+        return "—"
+    if field_name == "document_number":
+        return mask_identity_number(value)  # the full number never reaches a page
+    if field_name == "employer_id":
+        employer = employers.get(value)
+        return employer.display_name if employer else str(value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    choices = {"document_type": DocumentType, "requested_tier": Tier, "kind": Kind}
+    if field_name in choices:
+        try:
+            return str(choices[field_name](value).label)
+        except ValueError:
+            return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _field_label(field_name: str) -> str:
+    name = "employer" if field_name == "employer_id" else field_name
+    try:
+        return str(Application._meta.get_field(name).verbose_name)
+    except Exception:
+        return field_name
+
+
+def submission_changes(*, previous: Submission, current: Submission) -> SubmissionChanges:
+    """What changed between two submitted versions: the fields, and per checklist item the files added or removed."""
+    keys = [
+        key for key in dict.fromkeys([*previous.data, *current.data]) if previous.data.get(key) != current.data.get(key)
+    ]
+    employer_ids = {
+        value
+        for key in keys
+        if key == "employer_id"
+        for value in (previous.data.get(key), current.data.get(key))
+        if value
+    }
+    employers = Employer.objects.in_bulk(employer_ids) if employer_ids else {}
+    fields = [
+        FieldChange(
+            field=key,
+            label=_field_label(key),
+            before=_display(key, previous.data.get(key), employers),
+            after=_display(key, current.data.get(key), employers),
+        )
+        for key in keys
+    ]
+    before: dict[str, set[Material]] = {}
+    after: dict[str, set[Material]] = {}
+    for material in previous.materials.all():
+        before.setdefault(material.item, set()).add(material)
+    for material in current.materials.all():
+        after.setdefault(material.item, set()).add(material)
+    materials = []
+    for item in sorted(set(before) | set(after)):
+        added = after.get(item, set()) - before.get(item, set())
+        removed = before.get(item, set()) - after.get(item, set())
+        if added or removed:
+            materials.append(
+                MaterialChange(
+                    item=item,
+                    label=material_label(item)[0],
+                    added=tuple(sorted(added, key=lambda material: material.pk)),
+                    removed=tuple(sorted(removed, key=lambda material: material.pk)),
+                )
+            )
+    return SubmissionChanges(previous=previous, current=current, fields=fields, materials=materials)
+
+
+@dataclass
+class ReviewFile:
+    application: Application
+    checklist: list[ChecklistItem]
+    submissions: list[Submission]
+    changes: SubmissionChanges | None
+    history: list[HistoryEntry]
+    available: list[Available] = field(default_factory=list)
+
+    @property
+    def evaluation(self) -> dict:
+        return self.application.evaluation or {}
+
+    @property
+    def backed_tiers(self) -> list[str]:
+        """The tiers a matched criterion of the evaluation backs (复审 may determine only these)."""
+        criteria = self.evaluation.get("criteria", [])
+        return [tier for tier in Tier.values if any(code.startswith(tier[0].upper()) for code in criteria)]
+
+
+def reviewer_may_open(user: User) -> bool:
+    """The reviewer's page is for reviewing roles and the auditor; applicants and employers have their own."""
+    return bool(user.role_codes & (REVIEWER_ROLES | {Role.AUDITOR}))
+
+
+def application_review_file(*, user: User, application_id: int) -> ReviewFile:
+    """Everything a reviewer reads about one application, in a constant number of queries.
+
+    Raises Application.DoesNotExist (404) when the user may not see it or is no reviewer.
+    """
+    if not reviewer_may_open(user):
+        raise Application.DoesNotExist
+    application = (
+        applications_visible_to(user).select_related("employer", "department", "applicant").get(pk=application_id)
+    )
+    checklist = materials_checklist(application=application, evaluation=application.evaluation or {"evidence": []})
+    submissions = list(application.submissions.prefetch_related("materials").order_by("revision"))
+    changes = None
+    if len(submissions) >= 2:
+        changes = submission_changes(previous=submissions[-2], current=submissions[-1])
+    history = list(application.history.select_related("actor", "department"))
+    available = [
+        option for option in transitions_available(user=user, application=application) if option.role in REVIEWER_ROLES
+    ]
+    return ReviewFile(
+        application=application,
+        checklist=checklist,
+        submissions=submissions,
+        changes=changes,
+        history=history,
+        available=available,
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("statistics/", views.statistics, name="statistics"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("applications/<int:pk>/", views.application, name="application"),
+    path("applications/<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
+    path("<slug:role>/", views.queue, name="queue"),
+    path("<slug:role>/bulk/", views.bulk, name="bulk"),
+    path("<slug:role>/export.<slug:export_format>", views.export, name="export"),
+]

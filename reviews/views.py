@@ -1,0 +1,232 @@
+"""The reviewers' pages: one queue per role, the application's file with its decisions, exports and statistics."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Role
+from accounts.services import access_log_record
+from applications.models import Application
+from applications.services import AlreadyHandled, MissingData, NotAllowed, application_transition
+from applications.workflow import TRANSITION_NAMES
+from reviews.exports import csv_lines, xlsx_bytes
+from reviews.forms import BULK_TRANSITIONS, BulkForm, QueueFilterForm, TransitionForm
+from reviews.models import ExportFormat, ExportStatus, QueueExport
+from reviews.selectors import (
+    STATISTICS_ROLES,
+    ReviewFile,
+    application_review_file,
+    queue_page,
+    queue_role,
+    queue_rows_all,
+)
+from reviews.services import applications_bulk_transition, filters_from_json, queue_export_request
+from reviews.statistics import statistics_for
+
+FILTER_KEEP = ("q", "tier", "kind", "state", "department", "employer", "submitted_from", "submitted_to", "sort")
+
+
+def _role_or_404(request: HttpRequest, role: str) -> Role:
+    found = queue_role(user=request.user, role=role)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _log_if_auditor(request: HttpRequest, *, action: str, obj) -> None:
+    # workflow.md: the auditor reads everything, and every read is logged.
+    if request.user.has_role(Role.AUDITOR):
+        access_log_record(user=request.user, action=action, obj=obj, role=Role.AUDITOR.value)
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest, role: str) -> HttpResponse:
+    """A role's dashboard: the applications waiting for it, filtered, searched, sorted, a keyset page at a time."""
+    role = _role_or_404(request, role)
+    form = QueueFilterForm(request.GET or None, user=request.user, role=role)
+    filters = form.filters()
+    page = queue_page(user=request.user, role=role, filters=filters, cursor=request.GET.get("cursor", ""))
+    if role == Role.AUDITOR:
+        _log_if_auditor(request, action="view_queue", obj=request.user)
+    kept = request.GET.copy()
+    kept.pop("cursor", None)
+    next_query = None
+    if page.next_cursor:
+        following = kept.copy()
+        following["cursor"] = page.next_cursor
+        next_query = following.urlencode()
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "role": role,
+            "form": form,
+            "page": page,
+            "filter_query": kept.urlencode(),
+            "next_query": next_query,
+            "bulk_form": BulkForm(role=role) if role in BULK_TRANSITIONS else None,
+        },
+    )
+
+
+def _transition_forms(review: ReviewFile, *, bound: TransitionForm | None = None) -> list[TransitionForm]:
+    forms = []
+    for option in review.available:
+        if bound is not None and bound.name == option.spec.name:
+            forms.append(bound)
+            continue
+        forms.append(
+            TransitionForm(
+                name=option.spec.name,
+                checklist=review.checklist,
+                backed_tiers=review.backed_tiers,
+                case_by_case=review.application.case_by_case,
+                initial={"expected_state": review.application.state},
+            )
+        )
+    return forms
+
+
+def _review_or_404(request: HttpRequest, pk: int) -> ReviewFile:
+    try:
+        return application_review_file(user=request.user, application_id=pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def _render_application(request: HttpRequest, review: ReviewFile, *, bound: TransitionForm | None = None):
+    return render(
+        request,
+        "reviews/application.html",
+        {
+            "review": review,
+            "application": review.application,
+            "transition_forms": _transition_forms(review, bound=bound),
+            "evaluation": review.evaluation,
+        },
+    )
+
+
+@login_required
+@require_GET
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer's file of one application: identity, evaluation, materials, versions, timeline and decisions."""
+    review = _review_or_404(request, pk)
+    _log_if_auditor(request, action="view", obj=review.application)
+    return _render_application(request, review)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Fires one transition from the application page; what is missing is shown beside the fields."""
+    if name not in TRANSITION_NAMES:
+        raise Http404
+    review = _review_or_404(request, pk)
+    form = TransitionForm(
+        request.POST,
+        name=name,
+        checklist=review.checklist,
+        backed_tiers=review.backed_tiers,
+        case_by_case=review.application.case_by_case,
+    )
+    if form.is_valid():
+        try:
+            application_transition(application_id=pk, name=name, actor=request.user, **form.transition_kwargs())
+        except AlreadyHandled as error:
+            messages.warning(request, _("Already handled by someone else: %(detail)s") % {"detail": error.message})
+            return redirect("reviews:application", pk=pk)
+        except NotAllowed:
+            raise PermissionDenied from None
+        except Application.DoesNotExist:
+            raise Http404 from None
+        except MissingData as error:
+            form.add_service_errors(error.errors)
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": form.label})
+            return redirect("reviews:application", pk=pk)
+    if name not in {option.spec.name for option in review.available}:
+        raise PermissionDenied
+    return _render_application(request, review, bound=form)
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest, role: str) -> HttpResponse:
+    """One decision for several applications of a queue; each is reported as done, already handled or refused."""
+    role = _role_or_404(request, role)
+    if role not in BULK_TRANSITIONS:
+        raise PermissionDenied
+    form = BulkForm(request.POST, role=role)
+    if not form.is_valid():
+        messages.error(request, _("Tick at least one application and choose an action."))
+        return redirect("reviews:queue", role=role.value)
+    outcomes = applications_bulk_transition(
+        actor=request.user,
+        name=form.cleaned_data["name"],
+        application_ids=form.cleaned_data["applications"],
+        opinion=form.cleaned_data["opinion"],
+    )
+    return render(request, "reviews/bulk_result.html", {"role": role, "outcomes": outcomes, "form": form})
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, role: str, export_format: str) -> HttpResponse:
+    """The current filter of a queue as CSV or .xlsx: streamed when small, prepared by a task when large."""
+    role = _role_or_404(request, role)
+    if export_format not in ExportFormat.values:
+        raise Http404
+    filters = QueueFilterForm(request.GET or None, user=request.user, role=role).filters()
+    record = queue_export_request(user=request.user, role=role, export_format=export_format, filters=filters)
+    _log_if_auditor(request, action="export", obj=record)
+    if record.status == ExportStatus.PENDING:
+        messages.info(request, _("The export is large: it is being prepared and will be listed here when ready."))
+        return redirect("reviews:exports")
+    rows = queue_rows_all(user=request.user, role=role, filters=filters_from_json(record.filters))
+    if export_format == ExportFormat.CSV:
+        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        content, _count = xlsx_bytes(rows)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{record.download_name}"'
+    return response
+
+
+@login_required
+@require_GET
+def exports(request: HttpRequest) -> HttpResponse:
+    """The user's own large exports and their download links."""
+    if not request.user.role_codes & {role.value for role in (Role.DEPARTMENT_REVIEWER, *STATISTICS_ROLES)}:
+        raise Http404
+    records = QueueExport.objects.filter(user=request.user).exclude(file="")[:50]
+    pending = QueueExport.objects.filter(user=request.user, status=ExportStatus.PENDING).count()
+    return render(request, "reviews/exports.html", {"records": records, "pending": pending})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A prepared export, for the user who asked for it only."""
+    record = QueueExport.objects.filter(pk=pk, user=request.user, status=ExportStatus.READY).exclude(file="").first()
+    if record is None or queue_role(user=request.user, role=record.role) is None:
+        raise Http404
+    _log_if_auditor(request, action="download", obj=record)
+    return FileResponse(default_storage.open(record.file.name, "rb"), as_attachment=True, filename=record.download_name)
+
+
+@login_required
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Counts by tier, state, department and month, and the median time per stage, as charts and tables."""
+    if not request.user.role_codes & {role.value for role in STATISTICS_ROLES}:
+        raise Http404
+    return render(request, "reviews/statistics.html", statistics_for(user=request.user))

@@ -1,0 +1,87 @@
+from datetime import date
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from accounts.roles import Role
+from tests.browser.conftest import WAIT_SECONDS, log_in, switch_language, use_language
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _in_force_today(monkeypatch):
+    """The live server runs in this process: pin today inside the baiyun-2021 validity."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 6, 1))
+
+
+def choose(driver, *ids):
+    """Tick radio buttons by id, scrolling each into view as a user would."""
+    for element_id in ids:
+        element = driver.find_element(By.ID, element_id)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
+        assert element.is_selected()
+
+
+def submit(driver):
+    """Send the questionnaire and wait for the next page."""
+    html = driver.find_element(By.TAG_NAME, "html")
+    button = driver.find_element(By.CSS_SELECTOR, "form.self-check-form button[type=submit]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(html))
+
+
+def test_self_check_in_chinese_then_the_result_in_english(page, live_server):
+    page.get(live_server.url + "/")
+    html = page.find_element(By.TAG_NAME, "html")
+    page.find_element(By.LINK_TEXT, "我能申领吗？").click()
+    WebDriverWait(page, WAIT_SECONDS).until(expected_conditions.staleness_of(html))
+    assert page.find_element(By.TAG_NAME, "h1").text == "我能申领吗？"
+    choose(page, "id_employer__registered_in_district_0", "id_honour__senior_professional_title_0")
+    submit(page)
+    assert page.current_url == live_server.url + "/eligibility/self-check/result/"
+    assert page.find_element(By.ID, "result-summary").text == "根据您的回答，您可以申领云聚英才钻石卡。"
+    assert page.find_element(By.CSS_SELECTOR, ".evaluation-tier").text == "钻石卡"
+    switch_language(page, "en")
+    assert page.current_url == live_server.url + "/eligibility/self-check/result/"
+    assert page.find_element(By.ID, "result-summary").text == "From your answers you could apply for the Diamond card."
+
+
+def test_self_check_in_english_with_an_unsure_answer(page, live_server):
+    use_language(page, live_server, "zh-hans")
+    page.get(live_server.url + "/eligibility/self-check/")
+    switch_language(page, "en")
+    assert page.find_element(By.TAG_NAME, "h1").text == "Am I eligible?"
+    choose(
+        page,
+        "id_employer__pays_tax_in_district_0",
+        "id_education__degree_0",
+        "id_education__postgraduate_0",
+        "id_honour__senior_professional_title_2",
+    )
+    submit(page)
+    assert page.find_element(By.ID, "result-summary").text == "From your answers you could apply for the Gold card."
+    unlock = page.find_element(By.CSS_SELECTOR, ".unlock").text
+    assert "Diamond card · D11 Expert holding a full senior professional title or higher" in unlock
+    assert "Full senior professional title certificate" in unlock
+
+
+def test_self_check_hides_enterprise_figures_until_a_role_is_chosen(page, live_server):
+    use_language(page, live_server, "en")
+    page.get(live_server.url + "/eligibility/self-check/")
+    tax = page.find_element(By.ID, "id_enterprise__district_tax_yuan")
+    assert tax.is_displayed() is False
+    choose(page, "id_enterprise__role_0")
+    assert tax.is_displayed() is True
+
+
+def test_log_in_helper_signs_in_through_the_login_page(page, live_server):
+    user = UserFactory(roles=[Role.APPLICANT])
+    log_in(page, live_server, username=user.username, password=PASSWORD)
+    assert page.find_element(By.CSS_SELECTOR, ".user-name").text == str(user)

@@ -158,6 +158,8 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MATERIAL_MAX_BYTES = env_int("MATERIAL_MAX_MB", default=10, minimum=1) * 1024 * 1024
 APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 1024 * 1024
+# Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
+ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()

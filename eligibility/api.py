@@ -189,7 +189,7 @@ def api_rate_check(*, client: str, now: float | None = None) -> int | None:
     A fixed one-minute window in Django's cache (Redis in production, shared by every worker), so that a public,
     unauthenticated endpoint cannot be used to load the server.
     """
-    limit = getattr(settings, "ELIGIBILITY_API_RATE_LIMIT", 60)
+    limit = settings.ELIGIBILITY_API_RATE_LIMIT
     if limit <= 0:
         return None
     now = time.time() if now is None else now

@@ -4,13 +4,21 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User, VerificationCode, VerificationMessage
 from accounts.roles import Role
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in English leaves English active in this thread; later tests expect the default language."""
+    yield
+    translation.deactivate()
+
 
 DATA = {
     "username": "wangfang",

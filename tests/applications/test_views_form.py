@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from applications.models import Application, Kind
@@ -10,6 +10,13 @@ from applications.services import application_create, date_add_months
 from tests.factories import PROFILES, EmployerFactory, UserFactory, resident_id
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in English leaves English active in this thread; later tests expect the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

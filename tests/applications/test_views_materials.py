@@ -5,6 +5,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
@@ -16,6 +17,14 @@ from tests.applications.test_uploads import HTML_PAYLOAD, SVG, pdf_bytes, png_de
 from tests.factories import PROFILES, UserFactory, application_with_materials, id_photo, jpeg_file
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in English leaves English active in this thread; later tests expect the default language."""
+    yield
+    translation.deactivate()
+
 
 MEBIBYTE = 1024 * 1024
 

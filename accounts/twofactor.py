@@ -23,6 +23,7 @@ from accounts.roles import REVIEWER_ROLES, Role
 
 # Roles that decide on applications or read all of them sign in with a second factor.
 SECOND_FACTOR_ROLES = REVIEWER_ROLES | {Role.AUDITOR}
+ENROLLED_SESSION_KEY = "second_factor_enrolled"
 
 
 class TokenForm(forms.Form):
@@ -72,6 +73,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session[ENROLLED_SESSION_KEY] = True
             return redirect(_next_url(request))
         form.add_error("token", _("This code is not right. Check the time on your phone and try the newest code."))
     secret = base64.b32encode(device.bin_key).decode()
@@ -91,12 +93,15 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            allowed, _wait = device.verify_is_allowed()
-            if allowed and device.verify_token(form.cleaned_data["token"]):
+        allowed_devices = [device for device in devices if device.verify_is_allowed()[0]]
+        for device in allowed_devices:
+            if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 return redirect(_next_url(request))
-        form.add_error("token", _("This code is not right. Try the newest code of your authenticator app."))
+        if allowed_devices:
+            form.add_error("token", _("This code is not right. Try the newest code of your authenticator app."))
+        else:
+            form.add_error("token", _("Too many wrong codes in a row. Wait a little, then try the newest code."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -117,11 +122,20 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if needs_second_factor(user) and not user.is_verified() and not self._exempt(request):
-            enrolled = user_has_device(user)
+            enrolled = self._enrolled(request)
             if enrolled or settings.REQUIRE_STAFF_2FA:
                 target = "accounts:otp_verify" if enrolled else "accounts:otp_setup"
                 return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    @staticmethod
+    def _enrolled(request: HttpRequest) -> bool:
+        """Whether the user has a confirmed device, looked up once per session rather than on every page."""
+        enrolled = request.session.get(ENROLLED_SESSION_KEY)
+        if enrolled is None:
+            enrolled = user_has_device(request.user)
+            request.session[ENROLLED_SESSION_KEY] = enrolled
+        return enrolled
 
     def _exempt(self, request: HttpRequest) -> bool:
         match = request.resolver_match

@@ -59,6 +59,9 @@ def test_reviewer_with_an_authenticator_must_give_the_code(client):
     response = client.post(verify_url, {"token": "000000" if current_code(device) != "000000" else "111111"})
     assert response.status_code == 200
     assert response.context["form"].errors["token"] == ["验证码不正确，请输入身份验证器应用显示的最新验证码。"]
+    response = client.post(verify_url, {"token": current_code(device)})
+    assert response.context["form"].errors["token"] == ["连续输错次数过多，请稍候再输入最新的验证码。"]
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None, throttling_failure_count=0)
     response = client.post(verify_url, {"token": current_code(device), "next": role_home_url(Role.HR_REVIEWER)})
     assert response.status_code == 302
     assert response.headers["Location"] == role_home_url(Role.HR_REVIEWER)

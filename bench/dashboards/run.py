@@ -1,0 +1,164 @@
+"""Dashboards under load: 100,000 applications in PostgreSQL, pages served by gunicorn, measured with wrk.
+
+Usage: .venv/bin/python -m bench.dashboards.run [--seconds 15] [--connections 8]
+Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/baiyun_bench) and Debian's wrk.
+Prints requests/s and p50/p95/p99 latency of a bare hello-world view, the department queue and the HR queue,
+served by the same gunicorn in the same run, and each queue's share of the hello-world rate.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/baiyun_bench"
+RESULT = re.compile(r"RESULT requests=(\d+) rps=([\d.]+) p50=([\d.]+) p95=([\d.]+) p99=([\d.]+) failed=(\d+)")
+
+
+def database_create(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def session_cookie(username: str) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def wrk(url: str, *, seconds: int, connections: int, cookie: str = "") -> dict:
+    command = [
+        "/usr/bin/wrk",
+        f"-d{seconds}s",
+        f"-c{connections}",
+        "-t2",
+        "-s",
+        str(Path(__file__).with_name("report.lua")),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    match = RESULT.search(output)
+    if match is None:
+        raise RuntimeError(f"wrk printed no result:\n{output}")
+    requests, rps, p50, p95, p99, failed = match.groups()
+    return {
+        "requests": int(requests),
+        "rps": float(rps),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "failed": int(failed),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--port", type=int, default=8765)
+    arguments = parser.parse_args()
+
+    var_dir = Path(tempfile.mkdtemp(prefix="baiyun-bench-"))
+    environment = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE),
+        "DJANGO_SETTINGS_MODULE": "bench.dashboards.settings",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DEBUG": "false",
+        "VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    environment.pop("REDIS_URL", None)
+    os.environ.update(environment)
+    database_create(environment["DATABASE_URL"])
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from bench.dashboards.seed import seed
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"Seeding up to {arguments.applications:,} applications …")
+    seed(total=arguments.applications)
+    call_command("shell", command="from django.db import connection; connection.cursor().execute('ANALYZE')")
+    pages = {
+        "hello world (bare Django view)": ("/bench/hello/", ""),
+        "department queue (初审)": (
+            reverse("reviews:queue", kwargs={"role": "department_reviewer"}),
+            session_cookie("department"),
+        ),
+        "HR queue (复审/审定)": (reverse("reviews:queue", kwargs={"role": "hr_reviewer"}), session_cookie("hr")),
+    }
+    server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn with fixed arguments
+        [
+            str(BIN / "gunicorn"),
+            "baiyun_talent.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{arguments.port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    try:
+        time.sleep(3)
+        results = {}
+        for label, (path, cookie) in pages.items():
+            url = f"http://127.0.0.1:{arguments.port}{path}"
+            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            with urllib.request.urlopen(request) as response:  # noqa: S310
+                status = response.status
+            if status != 200:
+                raise RuntimeError(f"{url} answered {status}")
+            wrk(url, seconds=2, connections=arguments.connections, cookie=cookie)
+            results[label] = wrk(url, seconds=arguments.seconds, connections=arguments.connections, cookie=cookie)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    hello = results["hello world (bare Django view)"]["rps"]
+    print(
+        f"\n{arguments.applications:,} applications, gunicorn 2 sync workers, wrk {arguments.connections} "
+        f"connections × {arguments.seconds}s per page\n"
+    )
+    print("| page | requests/s | p50 ms | p95 ms | p99 ms | share of hello world | failed |")
+    print("|---|---|---|---|---|---|---|")
+    for label, result in results.items():
+        print(
+            f"| {label} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p95']:.1f} | {result['p99']:.1f} "
+            f"| {result['rps'] / hello:.0%} | {result['failed']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Fills the benchmark database with 100,000 applications spread over departments, states, tiers and kinds."""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Department, Employer, User
+from accounts.roles import Role
+from accounts.services import demo_data_seed
+from accounts.validators import uscc_check_character
+from applications.models import Application, Kind, Tier
+from applications.workflow import State
+
+STATES = [
+    State.SUBMITTED,
+    State.INITIAL_PASSED,
+    State.SECOND_PASSED,
+    State.LEADING_GROUP,
+    State.APPROVED,
+    State.PRODUCED,
+    State.ISSUED,
+    State.RETURNED,
+    State.REJECTED,
+    State.WITHDRAWN,
+]
+BATCH = 5_000
+
+
+def seed(*, total: int = 100_000) -> None:
+    """Idempotent: tops the applications up to `total`."""
+    demo_data_seed()
+    existing = Application.objects.count()
+    if existing >= total:
+        return
+    random.seed(20261129)
+    departments = list(Department.objects.all())
+    employers = []
+    for number in range(60):
+        body = f"91440111MB{number:07d}"
+        employer, _ = Employer.objects.get_or_create(
+            uscc=body + uscc_check_character(body),
+            defaults={
+                "name": f"广州基准测试企业{number}有限公司",
+                "department": departments[number % len(departments)],
+            },
+        )
+        employers.append(employer)
+    applicant_group = Group.objects.get(name=Role.APPLICANT)
+    now = timezone.now()
+    made = existing
+    while made < total:
+        count = min(BATCH, total - made)
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                [
+                    User(username=f"bench-{made + index}", full_name=f"测试申领人{made + index}")
+                    for index in range(count)
+                ]
+            )
+            User.groups.through.objects.bulk_create(
+                [User.groups.through(user_id=user.pk, group_id=applicant_group.pk) for user in users]
+            )
+            applications = []
+            for index, user in enumerate(users):
+                employer = random.choice(employers)
+                state = random.choice(STATES)
+                tier = random.choice([Tier.DIAMOND, Tier.GOLD, Tier.GOLD, Tier.SILVER, Tier.SILVER, ""])
+                entered = now - timedelta(hours=random.randint(1, 24 * 120))
+                applications.append(
+                    Application(
+                        number=f"BY2026{made + index + 1:07d}",
+                        applicant=user,
+                        kind=random.choices([Kind.NEW, Kind.UPGRADE, Kind.RENEWAL], weights=[85, 8, 7])[0],
+                        state=state,
+                        full_name=user.full_name,
+                        employer=employer,
+                        department_id=employer.department_id,
+                        requested_tier=tier,
+                        case_by_case=not tier,
+                        determined_tier=tier if state not in (State.SUBMITTED, State.INITIAL_PASSED) else "",
+                        revision=1,
+                        submitted_at=entered - timedelta(days=random.randint(0, 30)),
+                        passed_initial_at=entered if state != State.SUBMITTED else None,
+                        stage_entered_at=entered,
+                    )
+                )
+            Application.objects.bulk_create(applications)
+        made += count
+        print(f"  {made:,} applications")

@@ -261,8 +261,7 @@ def test_owner_downloads_a_file_as_an_attachment(client, draft, applicant):
 
     response = client.get(reverse("applications:material_download", kwargs={"pk": material.pk}))
 
-    body = b"".join(response.streaming_content)
-    response.close()
+    body = b"".join(response.streaming_content)  # the test client closes the file once read
     assert response.status_code == 200
     assert body.startswith(b"%PDF-")
     assert response["Content-Type"] == "application/pdf"
@@ -287,7 +286,7 @@ def test_reviewer_of_the_department_downloads_and_is_logged(client):
     material = application.materials.first()
 
     response = client.get(reverse("applications:material_download", kwargs={"pk": material.pk}))
-    response.close()
+    b"".join(response.streaming_content)
 
     assert response.status_code == 200
     assert list(AccessLog.objects.values_list("user", "action", "object_id", "role")) == [

@@ -63,14 +63,25 @@ def page(browser, live_server):
     browser.get(live_server.url + "/")
     browser.delete_all_cookies()
     browser.execute_cdp_cmd("Network.enable", {})
-    browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Accept-Language": "zh-CN,zh;q=0.9"}})
-    return browser
+    _request_headers(browser, accept_language="zh-CN,zh;q=0.9")
+    yield browser
+    # Leave no request of this test running in a server thread into the next test.
+    browser.get("about:blank")
+
+
+def _request_headers(driver, *, accept_language: str) -> None:
+    """Headers of every request: the language, and no kept-alive connection.
+
+    The live server's threads share the test database connection; a connection Chromium kept alive would be closed
+    by its server thread after the test that opened it has ended, which Django refuses across threads.
+    """
+    headers = {"Accept-Language": accept_language, "Connection": "close"}
+    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": headers})
 
 
 def use_language(driver, live_server, language: str) -> None:
     """Choose the portal's language for the next requests, as the header switch would remember it."""
-    accept = "en-GB,en;q=0.9" if language == "en" else "zh-CN,zh;q=0.9"
-    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Accept-Language": accept}})
+    _request_headers(driver, accept_language="en-GB,en;q=0.9" if language == "en" else "zh-CN,zh;q=0.9")
     driver.get(live_server.url + "/")
     driver.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "path": "/"})
 

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from eligibility.engine import evaluate_data
 from eligibility.profile import ProfileError
@@ -30,7 +31,9 @@ def run(*args, stdin=None):
     if stdin is not None:
         options["stdin"] = io.StringIO(stdin)
     try:
-        call_command("eligibility", *args, **options)
+        # The portal's language, whatever an earlier test of this worker left active.
+        with translation.override(settings.LANGUAGE_CODE):
+            call_command("eligibility", *args, **options)
         status = 0
     except SystemExit as exit_:
         status = exit_.code

@@ -90,6 +90,10 @@ class QueueFilters:
     sort: str = "stage"
 
 
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
 def queue_filter(*, queryset: QuerySet[Application], filters: QueueFilters) -> QuerySet[Application]:
     """Applies the dashboard's filters and search; every filter is backed by an index of Application."""
     if filters.tier == CASE_BY_CASE:
@@ -104,10 +108,11 @@ def queue_filter(*, queryset: QuerySet[Application], filters: QueueFilters) -> Q
         queryset = queryset.filter(employer_id=filters.employer_id)
     if filters.state:
         queryset = queryset.filter(state=filters.state)
+    # Local days as datetime ranges, so that the index on submitted_at serves them.
     if filters.submitted_from:
-        queryset = queryset.filter(submitted_at__date__gte=filters.submitted_from)
+        queryset = queryset.filter(submitted_at__gte=_local_midnight(filters.submitted_from))
     if filters.submitted_to:
-        queryset = queryset.filter(submitted_at__date__lte=filters.submitted_to)
+        queryset = queryset.filter(submitted_at__lt=_local_midnight(filters.submitted_to + timedelta(days=1)))
     if filters.search:
         search = filters.search.strip()
         queryset = queryset.filter(Q(number__istartswith=search) | Q(full_name__icontains=search))

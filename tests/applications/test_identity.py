@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,14 @@ from applications.identity import (
     validate_resident_id,
     validate_taiwan_permit,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in their source language; their Chinese is checked by the translation tests."""
+    with translation.override("en"):
+        yield
+
 
 TODAY = date(2026, 3, 1)
 

@@ -56,7 +56,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs) -> None:
         if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=[role.value for role in extracted]))
+            # get_or_create: transactional tests empty the tables, the role groups of the migration included.
+            self.groups.add(*(Group.objects.get_or_create(name=role.value)[0] for role in extracted))
 
 
 # Applications -------------------------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ def press(driver, selector: str) -> None:
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()
     WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(html))
+    # The old page is gone; wait until the new one has finished loading before looking into it.
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda current: current.execute_script("return document.readyState") == "complete"
+    )
 
 
 def fill(driver, **values) -> None:

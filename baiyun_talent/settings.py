@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from baiyun_talent.envconfig import (
@@ -183,6 +184,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Reviewers find their queue's digest in the morning mail.
+    "reviewers-daily-digest": {
+        "task": "reviews.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 EMAIL_BACKEND = email_backend_from_env(debug=DEBUG)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

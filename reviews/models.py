@@ -69,3 +69,28 @@ class QueueExport(models.Model):
     @property
     def download_name(self) -> str:
         return f"applications-{self.created_at:%Y%m%d-%H%M%S}.{self.format}"
+
+
+class DigestSend(models.Model):
+    """One reviewer's daily digest of one queue: what it said and where it went (every send is recorded)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
+    )
+    role = models.CharField(_("role"), max_length=30)
+    day = models.DateField(_("day"))
+    waiting = models.PositiveIntegerField(_("waiting"))
+    overdue = models.PositiveIntegerField(_("overdue"))
+    emailed_to = models.EmailField(_("e-mailed to"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests")
+        ordering = ["-day", "recipient_id", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "role", "day"], name="digest_once_a_day_per_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.role} {self.day}"

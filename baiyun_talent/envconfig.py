@@ -82,14 +82,14 @@ def database_from_env(*, default_sqlite_path: str, environ: Mapping[str, str] = 
 
 
 def email_backend_from_env(*, debug: bool, environ: Mapping[str, str] = os.environ) -> str:
-    """`EMAIL_BACKEND`: console, smtp, locmem or a dotted path."""
+    """`EMAIL_BACKEND`: console, smtp, locmem, file (under VAR_DIR/mail) or a dotted path."""
     aliases = {
         "console": "django.core.mail.backends.console.EmailBackend",
         "smtp": "django.core.mail.backends.smtp.EmailBackend",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
         "file": "django.core.mail.backends.filebased.EmailBackend",
     }
-    raw = environ.get("EMAIL_BACKEND", "console" if debug else "smtp").strip()
+    raw = environ.get("EMAIL_BACKEND", "file" if debug else "smtp").strip()
     if raw in aliases:
         return aliases[raw]
     if "." not in raw:

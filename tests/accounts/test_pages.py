@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.models import Department, Employer, ServiceDesk, User
 from accounts.navigation import role_home_url
 from accounts.roles import Role
+from applications.models import Application
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,14 +151,22 @@ def test_seed_demo_is_idempotent_and_prints_the_accounts(capsys):
     first = capsys.readouterr().out
     counts = (Department.objects.count(), Employer.objects.count(), ServiceDesk.objects.count(), User.objects.count())
     call_command("seed_demo")
-    assert capsys.readouterr().out == first
+    accounts_part, applications_part = first.split("Demo applications:\n")
+    assert capsys.readouterr().out == accounts_part
+    assert len(applications_part.splitlines()) == 4
     assert (
         Department.objects.count(),
         Employer.objects.count(),
         ServiceDesk.objects.count(),
         User.objects.count(),
     ) == counts
-    assert counts == (9, 3, 17, 7)
+    assert counts == (9, 3, 17, 11)
+    assert sorted(Application.objects.values_list("state", flat=True)) == [
+        "initial_passed",
+        "second_passed",
+        "second_passed",
+        "submitted",
+    ]
     assert first.splitlines()[1].split() == ["applicant", "Baiyun-demo-2026", "applicant"]
     for username in ("applicant", "employer", "department", "hr", "talent", "desk", "auditor"):
         assert User.objects.get(username=username).check_password("Baiyun-demo-2026")

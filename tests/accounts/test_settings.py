@@ -107,7 +107,10 @@ def test_database_from_env_refuses_bad_urls(url, message):
 
 
 def test_email_backend_from_env_aliases_and_refusal():
-    assert email_backend_from_env(debug=True, environ={}) == "django.core.mail.backends.console.EmailBackend"
+    assert email_backend_from_env(debug=True, environ={}) == "django.core.mail.backends.filebased.EmailBackend"
+    assert email_backend_from_env(debug=True, environ={"EMAIL_BACKEND": "console"}) == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
     assert email_backend_from_env(debug=False, environ={}) == "django.core.mail.backends.smtp.EmailBackend"
     with pytest.raises(ImproperlyConfigured, match=r"^EMAIL_BACKEND must be"):
         email_backend_from_env(debug=False, environ={"EMAIL_BACKEND": "pigeon"})

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from accounts.services import DEMO_PASSWORD, demo_data_seed
+from applications.demo import demo_applications_seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Creates departments, employers, service desks, one demo account per role and a few demo applications "
+        "at different review stages (idempotent)."
+    )
+
+    def handle(self, *args, **options) -> None:
+        accounts = demo_data_seed()
+        applications = demo_applications_seed(password=DEMO_PASSWORD)
+        self.stdout.write("Demo accounts (username / password / role):")
+        for username, password, role in accounts:
+            self.stdout.write(f"  {username:<12} {password}  {role.value}")
+        if applications:
+            self.stdout.write("Demo applications:")
+            for application in applications:
+                self.stdout.write(f"  {application.number}  {application.full_name}  {application.state}")

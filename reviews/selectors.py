@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core import signing
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -63,14 +63,16 @@ def queue_for(*, user: User, role: Role) -> QuerySet[Application]:
     if role == Role.DEPARTMENT_REVIEWER:
         # A user who also holds another role sees more; this queue is only their departments' 初审.
         return visible.filter(state=State.SUBMITTED, department__in=department_ids(user))
+    # The plain `state IN (...)` of QUEUE_STATES lets PostgreSQL match the queue's partial index, which it cannot
+    # prove from the OR of the precise rule alone.
     if role == Role.HR_REVIEWER:
         # 第五条（四）: the bureau approves gold and silver itself.
-        return visible.filter(
+        return visible.filter(state__in=QUEUE_STATES[role]).filter(
             Q(state=State.INITIAL_PASSED) | Q(state=State.SECOND_PASSED, determined_tier__in=[Tier.GOLD, Tier.SILVER])
         )
     if role == Role.TALENT_OFFICE:
         # Diamond and 一事一议 (no tier yet) wait for the office, as do the leading group, 制卡 and 发卡.
-        return visible.filter(
+        return visible.filter(state__in=QUEUE_STATES[role]).filter(
             Q(state=State.SECOND_PASSED, determined_tier__in=[Tier.DIAMOND, ""])
             | Q(state__in=[State.LEADING_GROUP, State.APPROVED, State.PRODUCED])
         )
@@ -122,23 +124,23 @@ def queue_filter(*, queryset: QuerySet[Application], filters: QueueFilters) -> Q
 def _ordered(queryset: QuerySet[Application], sort: str) -> tuple[QuerySet[Application], bool]:
     """Renewals first (第六条: 优先重新申报), then the chosen sort, then id: a total order for keyset pages."""
     column, descending = SORTS.get(sort, SORTS["stage"])
-    sort_value = Coalesce(F(column), F("created_at")) if column == "submitted_at" else F(column)
-    if column == "number":
+    # queue_priority is stored (0 for a renewal), so the default order is the one of the queue indexes.
+    sort_value = F(column)
+    if column == "submitted_at":
+        sort_value = Coalesce(F(column), F("created_at"))
+    elif column == "number":
         sort_value = Coalesce(F("number"), Value(""))
-    queryset = queryset.annotate(
-        renewal_rank=Case(When(kind=Kind.RENEWAL, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        sort_value=sort_value,
-    )
+    queryset = queryset.annotate(sort_value=sort_value)
     if descending:
-        return queryset.order_by("renewal_rank", F("sort_value").desc(), "-id"), True
-    return queryset.order_by("renewal_rank", "sort_value", "id"), False
+        return queryset.order_by("queue_priority", F("sort_value").desc(), "-id"), True
+    return queryset.order_by("queue_priority", "sort_value", "id"), False
 
 
 def cursor_encode(*, application: Application, sort: str) -> str:
     """The opaque position after `application` in the queue sorted by `sort`."""
     value = application.sort_value
     return signing.dumps(
-        [application.renewal_rank, value.isoformat() if isinstance(value, datetime) else value, application.pk, sort],
+        [application.queue_priority, value.isoformat() if isinstance(value, datetime) else value, application.pk, sort],
         salt=CURSOR_SALT,
         compress=True,
     )
@@ -146,7 +148,7 @@ def cursor_encode(*, application: Application, sort: str) -> str:
 
 def _cursor_decode(cursor: str, sort: str) -> tuple[int, object, int] | None:
     try:
-        rank, value, pk, cursor_sort = signing.loads(cursor, salt=CURSOR_SALT)
+        priority, value, pk, cursor_sort = signing.loads(cursor, salt=CURSOR_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if cursor_sort != sort:
@@ -157,16 +159,16 @@ def _cursor_decode(cursor: str, sort: str) -> tuple[int, object, int] | None:
             value = datetime.fromisoformat(value)
         except (TypeError, ValueError):
             return None
-    return rank, value, pk
+    return priority, value, pk
 
 
 def _after(queryset: QuerySet[Application], position: tuple[int, object, int], descending: bool):
-    rank, value, pk = position
+    priority, value, pk = position
     beyond = "lt" if descending else "gt"
     return queryset.filter(
-        Q(renewal_rank__gt=rank)
-        | Q(renewal_rank=rank, **{f"sort_value__{beyond}": value})
-        | Q(renewal_rank=rank, sort_value=value, **{f"id__{beyond}": pk})
+        Q(queue_priority__gt=priority)
+        | Q(queue_priority=priority, **{f"sort_value__{beyond}": value})
+        | Q(queue_priority=priority, sort_value=value, **{f"id__{beyond}": pk})
     )
 
 

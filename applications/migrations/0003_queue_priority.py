@@ -5,41 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_verification'),
-        ('applications', '0002_history_append_only'),
+        ("accounts", "0004_verification"),
+        ("applications", "0002_history_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='application',
-            name='app_queue_idx',
+            model_name="application",
+            name="app_queue_idx",
         ),
         migrations.RemoveIndex(
-            model_name='application',
-            name='app_department_queue_idx',
+            model_name="application",
+            name="app_department_queue_idx",
         ),
         migrations.AddField(
-            model_name='application',
-            name='queue_priority',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(kind='renewal', then=models.Value(0)), default=models.Value(1), output_field=models.SmallIntegerField()), output_field=models.SmallIntegerField(), verbose_name='queue priority'),
+            model_name="application",
+            name="queue_priority",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(kind="renewal", then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.SmallIntegerField(),
+                ),
+                output_field=models.SmallIntegerField(),
+                verbose_name="queue priority",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'queue_priority', 'stage_entered_at', 'id'], name='app_queue_idx'),
+            model_name="application",
+            index=models.Index(fields=["state", "queue_priority", "stage_entered_at", "id"], name="app_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['department', 'state', 'queue_priority', 'stage_entered_at', 'id'], name='app_department_queue_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["department", "state", "queue_priority", "stage_entered_at", "id"],
+                name="app_department_queue_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('state__in', ['initial_passed', 'second_passed'])), fields=['queue_priority', 'stage_entered_at', 'id'], include=('state', 'determined_tier', 'passed_initial_at'), name='app_hr_queue_idx'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("state__in", ["initial_passed", "second_passed"])),
+                fields=["queue_priority", "stage_entered_at", "id"],
+                include=("state", "determined_tier", "passed_initial_at"),
+                name="app_hr_queue_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('state__in', ['second_passed', 'leading_group', 'approved', 'produced'])), fields=['queue_priority', 'stage_entered_at', 'id'], include=('state', 'determined_tier'), name='app_office_queue_idx'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("state__in", ["second_passed", "leading_group", "approved", "produced"])),
+                fields=["queue_priority", "stage_entered_at", "id"],
+                include=("state", "determined_tier"),
+                name="app_office_queue_idx",
+            ),
         ),
     ]

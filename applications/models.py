@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department, Employer
+from accounts.roles import Role
 from applications.identity import DocumentType, mask_identity_number
 from applications.workflow import TRANSITIONS, State, transition_permission
 
@@ -324,6 +325,11 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.transition} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_role_label(self) -> str:
+        """The role in the reader's language; "system" for steps the portal took itself."""
+        return Role(self.actor_role).label if self.actor_role in Role.values else _("system")
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Employer
+from accounts.models import Department, Employer
 from accounts.validators import validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
 from applications.models import Kind, Tier
@@ -112,6 +112,19 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("The 18-character 统一社会信用代码 on the employer's business licence."),
     )
+    employer_name = forms.CharField(
+        label=_("Employer's name (when it is not in the list)"),
+        max_length=200,
+        required=False,
+        help_text=_("As on the business licence."),
+    )
+    employer_department = forms.ModelChoiceField(
+        label=_("Its industry department (when it is not in the list)"),
+        queryset=Department.objects.order_by("code"),
+        required=False,
+        empty_label=_("— choose the department that oversees your employer —"),
+        help_text=_("The department that does the initial review of your application (第五条（二）)."),
+    )
 
     def clean_mobile(self) -> str:
         mobile = self.cleaned_data["mobile"].replace(" ", "").replace("-", "")
@@ -134,13 +147,18 @@ class ContactForm(forms.Form):
             return cleaned
         found = Employer.objects.filter(uscc=uscc).first()
         if found is None:
-            self.add_error(
-                "employer_uscc",
-                _(
-                    "No registered employer has this code. Ask your employer to register with the portal, "
-                    "or choose it from the list."
-                ),
-            )
+            name, department = cleaned.get("employer_name", "").strip(), cleaned.get("employer_department")
+            if name and department:
+                # Registered with this application when it is saved (applications.services.application_update).
+                cleaned["employer"] = Employer(uscc=uscc, name=name, department=department)
+            else:
+                self.add_error(
+                    "employer_uscc",
+                    _(
+                        "No registered employer has this code: give the employer's name and its industry "
+                        "department below, or choose it from the list."
+                    ),
+                )
         elif cleaned.get("employer") and cleaned["employer"] != found:
             self.add_error("employer_uscc", _("This code belongs to another employer than the one chosen."))
         else:

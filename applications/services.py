@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Employer, User
 from accounts.roles import Role
 from applications.identity import DocumentType, identity_number_validate
 from applications.models import OPEN_STATES, Application, HistoryEntry, Kind, Material, Submission, Tier
@@ -159,10 +159,23 @@ def application_for_edit(*, application_id: int, actor: User) -> Application:
     return application
 
 
+def employer_register(*, employer: Employer) -> Employer:
+    """The employer with this code: the one already registered, or this one, now saved."""
+    employer.full_clean(validate_unique=False)
+    registered, _created = Employer.objects.get_or_create(
+        uscc=employer.uscc, defaults={"name": employer.name, "department": employer.department}
+    )
+    return registered
+
+
 def application_update(*, application_id: int, actor: User, fields: dict) -> Application:
     """Saves draft fields as the applicant types them; nothing is checked for completeness until submission."""
     with transaction.atomic():
         application = application_for_edit(application_id=application_id, actor=actor)
+        employer = fields.get("employer")
+        if employer is not None and employer.pk is None:
+            # 第三条: an employer not yet known, entered by its 统一社会信用代码, is registered on first use.
+            fields = {**fields, "employer": employer_register(employer=employer)}
         for name, value in fields.items():
             if name not in SNAPSHOT_FIELDS and name != "employer":
                 raise ValueError(f"{name} is not a field of the application form")
@@ -470,6 +483,7 @@ def application_transition(
 def application_start(*, applicant: User, kind: str, self_check_profile: object = None) -> Application:
     """Opens a draft from the self-check's answers when they are a valid profile; invalid answers are dropped."""
     profile: dict = {}
+    case_by_case = False
     if isinstance(self_check_profile, dict):
         candidate = {key: value for key, value in self_check_profile.items() if key not in ("on_date", "case_by_case")}
         try:
@@ -477,7 +491,12 @@ def application_start(*, applicant: User, kind: str, self_check_profile: object 
         except ProfileError:
             candidate = {}
         profile = candidate
-    return application_create(applicant=applicant, kind=kind, profile=profile)
+        case_by_case = self_check_profile.get("case_by_case") is True
+    application = application_create(applicant=applicant, kind=kind, profile=profile)
+    if case_by_case:
+        # 第三条（四）: the self-check's 一事一议 answer carries over like the others.
+        application = application_update(application_id=application.pk, actor=applicant, fields={"case_by_case": True})
+    return application
 
 
 def materials_upload_many(

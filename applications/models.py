@@ -326,11 +326,6 @@ class HistoryEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.application_id} {self.transition} {self.created_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def actor_role_label(self) -> str:
-        """The role in the reader's language; "system" for steps the portal took itself."""
-        return Role(self.actor_role).label if self.actor_role in Role.values else _("system")
-
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise PermissionError("History entries are never changed.")
@@ -338,6 +333,11 @@ class HistoryEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("History entries are never deleted.")
+
+    @property
+    def actor_role_label(self) -> str:
+        """The role in the reader's language; "system" for steps the portal took itself."""
+        return Role(self.actor_role).label if self.actor_role in Role.values else _("system")
 
 
 class Notice(models.Model):

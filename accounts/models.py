@@ -153,15 +153,32 @@ class User(AbstractUser):
         return [role for role in Role if role in self.role_codes]
 
 
-class AccessLogQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError("Access log entries are never changed.")
+        raise PermissionError(f"{self.model.__name__} rows are never changed.")
 
     def delete(self):
-        raise PermissionError("Access log entries are never deleted.")
+        raise PermissionError(f"{self.model.__name__} rows are never deleted.")
 
 
-class AccessLog(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record that is written once and then only read: no update or delete, one row or many."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows are never deleted.")
+
+
+class AccessLog(AppendOnlyModel):
     """Who read or downloaded what, when: every read of an auditor and every download of personal data."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
@@ -171,8 +188,6 @@ class AccessLog(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
-    objects = AccessLogQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
@@ -181,14 +196,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PermissionError("Access log entries are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Access log entries are never deleted.")
 
 
 class VerificationChannel(models.TextChoices):

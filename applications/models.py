@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.models import Department, Employer
+from accounts.models import AppendOnlyModel, Department, Employer
 from accounts.roles import Role
 from applications.identity import DocumentType, mask_identity_number
 from applications.workflow import TRANSITIONS, State, transition_permission
@@ -288,15 +288,7 @@ class Submission(models.Model):
         return f"{self.application_id} #{self.revision}"
 
 
-class HistoryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("History entries are never changed.")
-
-    def delete(self):
-        raise PermissionError("History entries are never deleted.")
-
-
-class HistoryEntry(models.Model):
+class HistoryEntry(AppendOnlyModel):
     """One fired transition: who, in which role and department, when, from, to, and what they wrote. Append-only."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="history")
@@ -315,8 +307,6 @@ class HistoryEntry(models.Model):
     determined_tier = models.CharField(_("determined tier"), max_length=10, choices=Tier.choices, blank=True)
     meeting_reference = models.CharField(_("meeting reference"), max_length=100, blank=True)
 
-    objects = HistoryQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
@@ -325,14 +315,6 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.transition} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PermissionError("History entries are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("History entries are never deleted.")
 
     @property
     def actor_role_label(self) -> str:

@@ -177,13 +177,9 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     if step == "submit" and request.method == "POST":
         return _submit(request, pk)
-    try:
-        application = application_for_edit(application_id=pk, actor=request.user)
-    except Application.DoesNotExist:
-        raise Http404 from None
-    except NotAllowed as error:
-        messages.info(request, error.message)
-        return redirect("applications:detail", pk=pk)
+    application = _editable(request, pk)
+    if isinstance(application, HttpResponse):
+        return application
     context = {"application": application, "steps": STEPS, "step": step, "returned": None}
     if application.state == State.RETURNED:
         context["returned"] = _returned_context(application_for_detail(user=request.user, application_id=pk))
@@ -196,6 +192,17 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return _submit_page(
         request, application, context, form=DeclarationForm(initial={"expected_state": application.state})
     )
+
+
+def _editable(request: HttpRequest, pk: int) -> Application | HttpResponse:
+    """The applicant's application while it may be edited, or the page to go to instead (404, or its detail)."""
+    try:
+        return application_for_edit(application_id=pk, actor=request.user)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    except NotAllowed as error:
+        messages.info(request, error.message)
+        return redirect("applications:detail", pk=pk)
 
 
 def _saved(request: HttpRequest, application: Application, step: str) -> HttpResponse:
@@ -294,13 +301,9 @@ def _submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _submit_again(request: HttpRequest, pk: int, *, form: DeclarationForm, problems) -> HttpResponse:
-    try:
-        application = application_for_edit(application_id=pk, actor=request.user)
-    except Application.DoesNotExist:
-        raise Http404 from None
-    except NotAllowed as error:
-        messages.info(request, error.message)
-        return redirect("applications:detail", pk=pk)
+    application = _editable(request, pk)
+    if isinstance(application, HttpResponse):
+        return application
     context = {"application": application, "steps": STEPS, "step": "submit", "returned": None}
     return _submit_page(request, application, context, form=form, problems=problems)
 

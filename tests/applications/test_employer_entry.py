@@ -2,27 +2,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Employer
-from accounts.roles import Role
 from accounts.validators import uscc_check_character
 from applications.models import Application, Kind
-from applications.services import application_create
-from tests.factories import PROFILES, DepartmentFactory, EmployerFactory, UserFactory
+from tests.factories import PROFILES, DepartmentFactory, EmployerFactory
 
 pytestmark = pytest.mark.django_db
 NEW_CODE = "91440111MA7X0000" + "1"
 NEW_CODE += uscc_check_character(NEW_CODE)
-
-
-@pytest.fixture
-def applicant(client):
-    user = UserFactory(roles=[Role.APPLICANT])
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def draft(applicant):
-    return application_create(applicant=applicant)
 
 
 def post_contact(client, application, **fields):

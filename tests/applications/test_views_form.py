@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from applications.models import Application, Kind
@@ -10,25 +10,6 @@ from applications.services import application_create, date_add_months
 from tests.factories import PROFILES, EmployerFactory, UserFactory, resident_id
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """A request in English leaves English active in this thread; later tests expect the default language."""
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture
-def applicant(client):
-    user = UserFactory(roles=[Role.APPLICANT])
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def draft(applicant):
-    return application_create(applicant=applicant)
 
 
 def edit_url(application, step):

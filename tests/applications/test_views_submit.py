@@ -1,6 +1,6 @@
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from applications.models import Application, HistoryEntry, Submission
@@ -13,13 +13,6 @@ from applications.services import (
 from tests.factories import EmployerFactory, UserFactory, application_with_materials, jpeg_file
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """A request in English leaves English active in this thread; later tests expect the default language."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

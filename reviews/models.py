@@ -51,6 +51,7 @@ class QueueExport(models.Model):
     role = models.CharField(_("role"), max_length=30)
     format = models.CharField(_("format"), max_length=5, choices=ExportFormat.choices)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     file = models.FileField(_("file"), max_length=200, blank=True)

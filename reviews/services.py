@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -96,7 +97,11 @@ def queue_export_request(*, user: User, role: Role, export_format: str, filters:
     limit = export_inline_limit()
     count = queue_count(user=user, role=role, filters=filters, limit=limit)
     export = QueueExport.objects.create(
-        user=user, role=role.value, format=export_format, filters=filters_to_json(filters)
+        user=user,
+        role=role.value,
+        format=export_format,
+        filters=filters_to_json(filters),
+        language=get_language() or settings.LANGUAGE_CODE,
     )
     if count > limit:
         from reviews.tasks import build_queue_export
@@ -119,7 +124,9 @@ def queue_export_build(*, export_id: int) -> QueueExport:
         return export
     rows = queue_rows_all(user=export.user, role=Role(export.role), filters=filters_from_json(export.filters))
     try:
-        content, row_count = export_bytes(rows=rows, export_format=export.format)
+        # Headers and labels in the language of the person who asked, not of the worker.
+        with translation.override(export.language):
+            content, row_count = export_bytes(rows=rows, export_format=export.format)
         name = default_storage.save(f"exports/{export.user_id}/{export.download_name}", ContentFile(content))
     except Exception:
         QueueExport.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, finished_at=timezone.now())

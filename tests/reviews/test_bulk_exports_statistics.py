@@ -193,9 +193,10 @@ def test_large_export_is_written_by_a_task_and_downloaded_by_its_owner_only(
     assert download_url in listing.content.decode()
     download = client.get(download_url)
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
-    assert sorted(row[0] for row in list(sheet.iter_rows(values_only=True))[1:]) == sorted(
-        application.number for application in applications
-    )
+    rows = list(sheet.iter_rows(values_only=True))
+    assert record.language == "en"
+    assert rows[0][:2] == ("Application number", "Name")
+    assert sorted(row[0] for row in rows[1:]) == sorted(application.number for application in applications)
     client.force_login(UserFactory(roles=[Role.HR_REVIEWER]))
     assert client.get(download_url).status_code == 404
 

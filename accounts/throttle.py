@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import LoginForm
+from accounts.verification import account_awaiting_verification
 
 
 def _keys(*, request: HttpRequest, username: str) -> tuple[str, str]:
@@ -40,7 +41,13 @@ def login_failures_clear(*, request: HttpRequest, username: str) -> None:
 
 
 class ThrottledLoginMixin:
-    """For the login form: refuses while locked, counts failures, forgets them on success."""
+    """For the login form: refuses while locked, counts failures, forgets them on success.
+
+    A new account whose codes were never confirmed is not a failure: `awaiting_verification` names it, so that the
+    login page can send its owner on to the confirmation.
+    """
+
+    awaiting_verification = None
 
     def clean(self):
         username = self.data.get("username", "")
@@ -53,6 +60,14 @@ class ThrottledLoginMixin:
         try:
             cleaned = super().clean()
         except ValidationError:
+            self.awaiting_verification = account_awaiting_verification(
+                identifier=username, password=self.data.get("password", "")
+            )
+            if self.awaiting_verification is not None:
+                raise ValidationError(
+                    _("Your account is not confirmed yet: enter the codes sent to your e-mail and mobile."),
+                    code="unconfirmed",
+                ) from None
             login_failure_record(request=self.request, username=username)
             raise
         login_failures_clear(request=self.request, username=username)

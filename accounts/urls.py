@@ -2,20 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import twofactor, views
-from accounts.throttle import ThrottledLoginForm
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=ThrottledLoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", views.PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspace/<slug:role>/", views.workspace, name="workspace"),
     path("register/", views.register, name="register"),

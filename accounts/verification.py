@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -135,3 +136,22 @@ def verification_messages_for(*, user: User, limit: int = 4) -> list[Verificatio
     """The latest messages the default sender kept for the account's destinations (shown in the demo only)."""
     destinations = [destination for _channel, destination in _destinations(user)]
     return list(VerificationMessage.objects.filter(destination__in=destinations)[:limit])
+
+
+def account_awaiting_verification(*, identifier: str, password: str) -> User | None:
+    """The new account that `identifier` and `password` open but whose codes were never confirmed, if any."""
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    candidates = User.objects.filter(
+        Q(username=identifier) | Q(mobile=identifier) | Q(email__iexact=identifier),
+        is_active=False,
+        verification_codes__isnull=False,
+    ).distinct()[:2]
+    candidates = list(candidates)
+    if len(candidates) != 1 or not candidates[0].check_password(password):
+        return None
+    user = candidates[0]
+    if user.verification_codes.filter(confirmed_at__isnull=False).exists() and user.last_login is not None:
+        return None  # Switched off after it was in use: not a registration to finish.
+    return user

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from accounts.models import User
 from accounts.navigation import role_home_url
 from accounts.roles import Role
 from accounts.selectors import workspace_for
+from accounts.throttle import ThrottledLoginForm
 from accounts.verification import (
     VerificationError,
     applicant_register,
@@ -49,6 +51,21 @@ def workspace(request: HttpRequest, role: str) -> HttpResponse:
 # Registration of applicants -----------------------------------------------------------------------------------
 
 PENDING_USER = "registration_user_id"
+
+
+class PortalLoginView(auth_views.LoginView):
+    """The login page; the owner of a new account not yet confirmed is sent on to confirm it."""
+
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form) -> HttpResponse:
+        if form.awaiting_verification is not None:
+            self.request.session[PENDING_USER] = form.awaiting_verification.pk
+            messages.info(self.request, form.errors["__all__"][0])
+            return redirect("accounts:verify")
+        return super().form_invalid(form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -192,6 +192,37 @@ def test_unverified_account_cannot_log_in(client, django_capture_on_commit_callb
     assert get_user(client).is_authenticated is False
 
 
+def test_a_new_account_left_unconfirmed_is_sent_on_to_confirm_it_from_the_login(
+    client, django_capture_on_commit_callbacks
+):
+    register(client, django_capture_on_commit_callbacks)
+    sent = codes()
+    client.cookies.pop("sessionid")
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "139 1234 5678".replace(" ", ""), "password": DATA["password1"]}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:verify")
+    assert get_user(client).is_authenticated is False
+    response = client.post(reverse("accounts:verify"), sent)
+    assert response["Location"] == reverse("home")
+    assert get_user(client) == User.objects.get(username="wangfang")
+
+
+def test_an_unconfirmed_account_with_a_wrong_password_is_just_a_failed_login(
+    client, django_capture_on_commit_callbacks
+):
+    register(client, django_capture_on_commit_callbacks)
+    client.cookies.pop("sessionid")
+
+    response = client.post(reverse("accounts:login"), {"username": "wangfang", "password": "not-the-password"})
+
+    assert response.status_code == 200
+    assert client.get(reverse("accounts:verify")).status_code == 404
+
+
 def test_demo_shows_the_kept_messages_only_with_debug(client, django_capture_on_commit_callbacks, settings):
     register(client, django_capture_on_commit_callbacks)
 

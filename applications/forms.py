@@ -39,8 +39,7 @@ class DateInput(forms.DateInput):
 
 
 class StartForm(forms.Form):
-    # 第八条: once cards exist, a current holder may only ask to upgrade to a higher tier; until the cards app
-    # records holders, every kind is offered and the reviewers check it against the applicant's card.
+    # 第六条/第八条: the kind must fit the person's card; applications.services.application_kind_check decides.
     kind = forms.ChoiceField(
         label=_("Kind of application"), choices=Kind.choices, initial=Kind.NEW, widget=forms.RadioSelect
     )

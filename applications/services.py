@@ -18,6 +18,7 @@ from accounts.roles import Role
 from applications.identity import DocumentType, identity_number_validate
 from applications.models import OPEN_STATES, Application, HistoryEntry, Kind, Material, Submission, Tier
 from applications.rules import acting_role, department_ids
+from applications.selectors import applications_visible_to, card_of
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
 from applications.workflow import Carry, State, TransitionSpec, spec_for
 from eligibility.catalogue import catalogue_default
@@ -28,6 +29,8 @@ from eligibility.profile import ProfileError
 OPTIONAL_MATERIALS = frozenset({"professional_qualification"})
 PHOTO = "photo"
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+# 第二条: 钻石卡 above 金卡 above 银卡.
+TIER_RANK = {Tier.DIAMOND: 0, Tier.GOLD: 1, Tier.SILVER: 2}
 
 # The fields of the form that a submission records, so that reviewers see what changed between versions.
 SNAPSHOT_FIELDS = (
@@ -124,14 +127,36 @@ def application_evaluate(*, application: Application, today: date | None = None)
     return evaluate_data(profile, today=today or today_local())
 
 
+class KindNotAllowed(WorkflowError):
+    """The kind of application does not fit the person's card (第六条, 第八条)."""
+
+
+def application_kind_check(*, applicant: User, kind: str, today: date) -> None:
+    """A holder may only upgrade (第八条); a renewal follows the end of the 5-year period (第六条); else new."""
+    card = card_of(user=applicant, today=today)
+    holding = card is not None and card.valid_on(today)
+    if holding and kind != Kind.UPGRADE:
+        raise KindNotAllowed(
+            _("You hold a %(tier)s valid until %(date)s: you may only apply to upgrade to a higher tier (Art. 8).")
+            % {"tier": Tier(card.tier).label, "date": card.valid_until.isoformat()}
+        )
+    if kind == Kind.UPGRADE and not holding:
+        raise KindNotAllowed(_("An upgrade is for a current card holder; apply for a new card instead."))
+    if kind == Kind.RENEWAL and (card is None or holding):
+        raise KindNotAllowed(
+            _("A renewal is for a holder whose five-year management period has ended (Art. 6); apply for a new card.")
+        )
+
+
 def application_create(*, applicant: User, kind: str = Kind.NEW, profile: dict | None = None) -> Application:
-    """Opens a draft; one application in progress per person (a clear refusal otherwise)."""
+    """Opens a draft; one application in progress per person, of a kind that fits their card (clear refusals)."""
     if not applicant.has_role(Role.APPLICANT):
         raise NotAllowed(_("Only applicants may apply for a card."))
     if Application.objects.filter(applicant=applicant, state__in=OPEN_STATES).exists():
         raise WorkflowError(
             _("You already have an application in progress. Continue it, or withdraw it before starting another.")
         )
+    application_kind_check(applicant=applicant, kind=kind, today=today_local())
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -323,6 +348,15 @@ def _check_tier(*, application: Application, evaluation: dict, problem) -> None:
     if not application.requested_tier:
         problem("requested_tier", _("Choose the card you apply for."))
         return
+    if application.kind == Kind.UPGRADE:
+        card = card_of(user=application.applicant, today=today_local())
+        if card is not None and TIER_RANK[application.requested_tier] >= TIER_RANK[card.tier]:
+            problem(
+                "requested_tier",
+                _("An upgrade must be to a higher tier than the %(tier)s you hold (Art. 8).")
+                % {"tier": Tier(card.tier).label},
+            )
+            return
     prefix = {Tier.DIAMOND: "D", Tier.GOLD: "G", Tier.SILVER: "S"}[application.requested_tier]
     backed = [code for code in evaluation.get("criteria", []) if code.startswith(prefix)]
     if not backed:
@@ -400,8 +434,6 @@ def application_transition(
     checks what the transition must carry, records the history entry and notifies the applicant on commit.
     `expected_state` is the state the actor saw: if someone moved the application since, nothing happens.
     """
-    from applications.selectors import applications_visible_to
-
     application = Application.objects.select_for_update(of=("self",)).select_related("employer").get(pk=application_id)
     if not system and not applications_visible_to(actor).filter(pk=application_id).exists():
         raise Application.DoesNotExist

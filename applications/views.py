@@ -36,6 +36,7 @@ from applications.selectors import (
 from applications.services import (
     EDITABLE_STATES,
     AlreadyHandled,
+    KindNotAllowed,
     MissingData,
     NotAllowed,
     WorkflowError,
@@ -158,11 +159,14 @@ def start(request: HttpRequest) -> HttpResponse:
             application = application_start(
                 applicant=request.user, kind=form.cleaned_data["kind"], self_check_profile=self_check_profile
             )
+        except KindNotAllowed as error:
+            form.add_error("kind", error.message)
         except WorkflowError as error:
             messages.error(request, error.message)
             return redirect("applications:home")
-        messages.success(request, _("Your application %(number)s is open as a draft.") % {"number": application})
-        return redirect("applications:edit", pk=application.pk, step=STEP_NAMES[0])
+        else:
+            messages.success(request, _("Your application %(number)s is open as a draft.") % {"number": application})
+            return redirect("applications:edit", pk=application.pk, step=STEP_NAMES[0])
     return render(
         request, "applications/start.html", {"form": form, "from_self_check": isinstance(self_check_profile, dict)}
     )

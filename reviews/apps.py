@@ -6,3 +6,6 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self) -> None:
+        from reviews import signals  # noqa: F401 - connects the dashboards' cache invalidation

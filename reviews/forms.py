@@ -8,7 +8,7 @@ from accounts.roles import Role
 from applications.models import Kind, Tier
 from applications.services import ChecklistItem
 from applications.workflow import TRANSITIONS, Carry, State
-from reviews.selectors import CASE_BY_CASE, QUEUE_STATES, SORTS, QueueFilters, filter_departments, filter_employers
+from reviews.selectors import CASE_BY_CASE, QUEUE_STATES, SORTS, QueueFilters, filter_choices
 
 SORT_LABELS = {
     "stage": _("Longest in the stage first"),
@@ -40,8 +40,9 @@ class QueueFilterForm(forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
-    department = forms.ModelChoiceField(label=_("Industry department"), required=False, queryset=None)
-    employer = forms.ModelChoiceField(label=_("Employer"), required=False, queryset=None)
+    # Plain choices from the cached lists of reviews.selectors.filter_choices: no query to build or check them.
+    department = forms.TypedChoiceField(label=_("Industry department"), required=False, coerce=int, empty_value=None)
+    employer = forms.TypedChoiceField(label=_("Employer"), required=False, coerce=int, empty_value=None)
     submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput)
     submitted_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORT_LABELS.items()))
@@ -52,10 +53,15 @@ class QueueFilterForm(forms.Form):
         self.fields["tier"].choices = [*everything, *Tier.choices, (CASE_BY_CASE, _("Case by case (一事一议)"))]
         self.fields["kind"].choices = [*everything, *Kind.choices]
         self.fields["state"].choices = [*everything, *((state.value, state.label) for state in QUEUE_STATES[role])]
-        self.fields["department"].queryset = filter_departments(user=user, role=role)
-        self.fields["department"].empty_label = _("All")
-        self.fields["employer"].queryset = filter_employers(user=user, role=role)
-        self.fields["employer"].empty_label = _("All")
+        choices = filter_choices(user=user, role=role)
+        self.fields["department"].choices = [
+            *everything,
+            *((department.pk, department.display_name) for department in choices.departments),
+        ]
+        self.fields["employer"].choices = [
+            *everything,
+            *((employer.pk, employer.display_name) for employer in choices.employers),
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -70,12 +76,11 @@ class QueueFilterForm(forms.Form):
             return QueueFilters()
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
-        department, employer = data.get("department"), data.get("employer")
         return QueueFilters(
             tier=data.get("tier") or "",
             kind=data.get("kind") or "",
-            department_id=department.pk if department else None,
-            employer_id=employer.pk if employer else None,
+            department_id=data.get("department"),
+            employer_id=data.get("employer"),
             state=data.get("state") or "",
             submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"),

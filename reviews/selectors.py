@@ -1,13 +1,15 @@
 """Reads for reviewers: each role's queue with filters and keyset pages, stage deadlines, one application's file."""
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.core import signing
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
 
 from accounts.models import Department, Employer, User
 from accounts.roles import REVIEWER_ROLES, Role
@@ -17,6 +19,15 @@ from applications.rules import department_ids
 from applications.selectors import Available, applications_visible_to, transitions_available
 from applications.services import ChecklistItem, material_label, materials_checklist
 from applications.workflow import State
+from reviews.caching import (
+    CHOICES_VERSION,
+    DEADLINES_VERSION,
+    QUEUE_VERSION,
+    cache_key,
+    cache_version,
+    cached,
+    queue_cache_enabled,
+)
 from reviews.models import DeadlineUnit, StageDeadline
 
 # The roles that have a queue (workflow.md: department_reviewer 初审, hr_reviewer 复审, talent_office 审定, auditor).
@@ -176,8 +187,14 @@ def _after(queryset: QuerySet[Application], position: tuple[int, object, int], d
 
 
 def stage_deadlines() -> dict[str, StageDeadline]:
-    """The time limit of each stage, read once per page."""
-    return {deadline.state: deadline for deadline in StageDeadline.objects.all()}
+    """The time limit of each stage, read once per page (kept in the shared cache until one is changed)."""
+
+    def read() -> dict[str, StageDeadline]:
+        return {deadline.state: deadline for deadline in StageDeadline.objects.all()}
+
+    if not queue_cache_enabled():
+        return read()
+    return cached(cache_key("deadlines", cache_version(DEADLINES_VERSION)), read)
 
 
 def working_days_add(start: date, days: int) -> date:
@@ -206,6 +223,16 @@ class QueueRow:
     days_in_stage: int
     due: date | None
     waiting: bool
+    # What a dashboard line shows, worked out once in the reader's language (empty for the exports).
+    url: str = ""
+    kind_label: str = ""
+    tier_label: str = ""
+    state_label: str = ""
+    employer_name: str = ""
+    department_name: str = ""
+    submitted_on: str = ""
+    time_in_stage: str = ""
+    due_note: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -227,6 +254,60 @@ def queue_row(*, application: Application, deadlines: dict[str, StageDeadline], 
     )
 
 
+def _tier_label(application: Application) -> str:
+    if application.determined_tier:
+        return str(Tier(application.determined_tier).label)
+    if application.requested_tier:
+        return str(Tier(application.requested_tier).label)
+    if application.case_by_case:
+        return gettext("Case by case (一事一议)")
+    return ""
+
+
+def queue_row_shown(*, application: Application, deadlines: dict[str, StageDeadline], today: date) -> QueueRow:
+    """A dashboard line with its texts ready, so the template only places strings (50 rows, every request)."""
+    row = queue_row(application=application, deadlines=deadlines, today=today)
+    due_note = ""
+    if row.due is not None and row.waiting:
+        due = row.due.isoformat()
+        due_note = (
+            gettext("Overdue (due %(due)s)") % {"due": due} if row.overdue else gettext("due %(due)s") % {"due": due}
+        )
+    kind = gettext("Renewal") if row.renewal else str(Kind(application.kind).label)
+    return replace(
+        row,
+        url=reverse("reviews:application", kwargs={"pk": application.pk}),
+        kind_label=kind,
+        tier_label=_tier_label(application),
+        state_label=str(State(application.state).label),
+        employer_name=application.employer.display_name if application.employer_id else "",
+        department_name=application.department.display_name if application.department_id else "",
+        submitted_on=timezone.localdate(application.submitted_at).isoformat() if application.submitted_at else "",
+        time_in_stage=ngettext("%(days)s day", "%(days)s days", row.days_in_stage) % {"days": row.days_in_stage},
+        due_note=due_note,
+    )
+
+
+# The columns a dashboard line shows: never the profile, the evaluation or the identity fields.
+QUEUE_COLUMNS = (
+    "number",
+    "kind",
+    "state",
+    "full_name",
+    "requested_tier",
+    "determined_tier",
+    "case_by_case",
+    "submitted_at",
+    "created_at",
+    "stage_entered_at",
+    "queue_priority",
+    "employer__name",
+    "employer__name_en",
+    "department__name",
+    "department__name_en",
+)
+
+
 @dataclass(frozen=True)
 class QueuePage:
     rows: list[QueueRow]
@@ -234,17 +315,18 @@ class QueuePage:
     count_capped: bool
     next_cursor: str | None
     is_first: bool
+    # Names the rendered rows in the cache while this page is current; empty when the cache is off.
+    cache_key: str = ""
 
 
-def queue_page(*, user: User, role: Role, filters: QueueFilters, cursor: str = "") -> QueuePage:
-    """One page of a role's queue: a bounded count, PAGE_SIZE rows after the cursor, and the next cursor."""
+def _queue_page_read(*, user: User, role: Role, filters: QueueFilters, cursor: str) -> QueuePage:
     queryset = queue_filter(queryset=queue_for(user=user, role=role), filters=filters)
     count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     ordered, descending = _ordered(queryset, filters.sort)
     position = _cursor_decode(cursor, filters.sort) if cursor else None
     if position is not None:
         ordered = _after(ordered, position, descending)
-    applications = list(ordered.select_related("employer", "department")[: PAGE_SIZE + 1])
+    applications = list(ordered.select_related("employer", "department").only(*QUEUE_COLUMNS)[: PAGE_SIZE + 1])
     next_cursor = None
     if len(applications) > PAGE_SIZE:
         applications = applications[:PAGE_SIZE]
@@ -252,12 +334,39 @@ def queue_page(*, user: User, role: Role, filters: QueueFilters, cursor: str = "
     deadlines = stage_deadlines()
     today = timezone.localdate()
     return QueuePage(
-        rows=[queue_row(application=application, deadlines=deadlines, today=today) for application in applications],
+        rows=[
+            queue_row_shown(application=application, deadlines=deadlines, today=today) for application in applications
+        ],
         count=min(count, COUNT_LIMIT),
         count_capped=count > COUNT_LIMIT,
         next_cursor=next_cursor,
         is_first=position is None,
     )
+
+
+def queue_page(*, user: User, role: Role, filters: QueueFilters, cursor: str = "") -> QueuePage:
+    """One page of a role's queue: a bounded count, PAGE_SIZE rows after the cursor, and the next cursor.
+
+    With the shared cache on, a page is kept until any application, organisation or stage limit changes. Its key
+    holds everything the page depends on: the user's scope (roles and departments, read for this request), the
+    queue, the filters, the cursor, the language and the day (days in the stage, overdue).
+    """
+    if not queue_cache_enabled():
+        return _queue_page_read(user=user, role=role, filters=filters, cursor=cursor)
+    key = cache_key(
+        "page",
+        cache_version(QUEUE_VERSION),
+        user.pk,
+        sorted(user.role_codes),
+        sorted(department_ids(user)) if Role.DEPARTMENT_REVIEWER in user.role_codes else (),
+        role.value,
+        filters,
+        cursor,
+        get_language(),
+        timezone.localdate().isoformat(),
+    )
+    page = cached(key, lambda: _queue_page_read(user=user, role=role, filters=filters, cursor=cursor))
+    return replace(page, cache_key=key)
 
 
 def queue_rows_all(*, user: User, role: Role, filters: QueueFilters, chunk_size: int = 2000):
@@ -277,18 +386,35 @@ def queue_count(*, user: User, role: Role, filters: QueueFilters, limit: int) ->
     return queryset.order_by().values("pk")[: limit + 1].count()
 
 
-def filter_departments(*, user: User, role: Role) -> QuerySet[Department]:
-    """The departments a queue may be filtered by: the reviewer's own, or all."""
-    if role == Role.DEPARTMENT_REVIEWER:
-        return Department.objects.filter(pk__in=department_ids(user))
-    return Department.objects.all()
+@dataclass(frozen=True)
+class FilterChoices:
+    departments: list[Department]
+    employers: list[Employer]
 
 
-def filter_employers(*, user: User, role: Role) -> QuerySet[Employer]:
-    """The employers a queue may be filtered by: those of the reviewer's departments, or all."""
-    if role == Role.DEPARTMENT_REVIEWER:
-        return Employer.objects.filter(department__in=department_ids(user))
-    return Employer.objects.all()
+def filter_choices(*, user: User, role: Role) -> FilterChoices:
+    """The departments and employers a queue may be filtered by: the reviewer's own for 初审, else all."""
+
+    def read() -> FilterChoices:
+        departments = Department.objects.all()
+        employers = Employer.objects.all()
+        if role == Role.DEPARTMENT_REVIEWER:
+            departments = departments.filter(pk__in=department_ids(user))
+            employers = employers.filter(department__in=department_ids(user))
+        return FilterChoices(departments=list(departments), employers=list(employers))
+
+    if not queue_cache_enabled():
+        return read()
+    scope = sorted(department_ids(user)) if role == Role.DEPARTMENT_REVIEWER else "all"
+    return cached(cache_key("choices", cache_version(CHOICES_VERSION), scope), read)
+
+
+def filter_form_cache_key(*, user: User, role: Role, params: list[tuple[str, list[str]]]) -> str:
+    """Names a queue's rendered filter form (values, errors, choices, language) in the cache; empty when it is off."""
+    if not queue_cache_enabled():
+        return ""
+    scope = sorted(department_ids(user)) if role == Role.DEPARTMENT_REVIEWER else "all"
+    return cache_key("filters", cache_version(CHOICES_VERSION), role.value, scope, get_language(), sorted(params))
 
 
 # One application's file ---------------------------------------------------------------------------------------

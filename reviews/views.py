@@ -21,6 +21,7 @@ from reviews.selectors import (
     STATISTICS_ROLES,
     ReviewFile,
     application_review_file,
+    filter_form_cache_key,
     queue_page,
     queue_role,
     queue_rows_all,
@@ -56,6 +57,7 @@ def queue(request: HttpRequest, role: str) -> HttpResponse:
         _log_if_auditor(request, action="view_queue", obj=request.user)
     kept = request.GET.copy()
     kept.pop("cursor", None)
+    filters_cache_key = filter_form_cache_key(user=request.user, role=role, params=list(kept.lists()))
     next_query = None
     if page.next_cursor:
         following = kept.copy()
@@ -67,6 +69,7 @@ def queue(request: HttpRequest, role: str) -> HttpResponse:
         {
             "role": role,
             "form": form,
+            "filters_cache_key": filters_cache_key,
             "page": page,
             "filter_query": kept.urlencode(),
             "next_query": next_query,

@@ -13,6 +13,7 @@ from accounts.services import demo_data_seed
 from accounts.validators import uscc_check_character
 from applications.models import Application, Kind, Tier
 from applications.workflow import State
+from reviews.caching import CHOICES_VERSION, DEADLINES_VERSION, QUEUE_VERSION, cache_versions_bump
 
 STATES = [
     State.SUBMITTED,
@@ -33,6 +34,8 @@ def seed(*, total: int = 100_000) -> None:
     """Idempotent: tops the applications up to `total`."""
     demo_data_seed()
     existing = Application.objects.count()
+    # bulk_create sends no post_save: whatever the dashboards cached before is dropped here.
+    cache_versions_bump(QUEUE_VERSION, CHOICES_VERSION, DEADLINES_VERSION)
     if existing >= total:
         return
     random.seed(20261129)

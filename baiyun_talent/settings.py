@@ -173,6 +173,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "baiyun-talent"}
     )
 }
+# With Redis, sessions are read from the cache and written through to the database: no query per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Without Redis the embedded default runs tasks in-process, at the moment they are enqueued.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -31,11 +31,11 @@ def test_start_creates_a_draft_from_the_self_check_profile(client, applicant):
 
 
 def test_start_without_a_self_check_opens_an_empty_profile(client, applicant):
-    client.post(reverse("applications:start"), {"kind": Kind.RENEWAL})
+    client.post(reverse("applications:start"), {"kind": Kind.NEW})
 
     application = Application.objects.get(applicant=applicant)
     assert application.profile == {}
-    assert application.kind == Kind.RENEWAL
+    assert application.kind == Kind.NEW
 
 
 def test_start_drops_an_invalid_self_check_profile(client, applicant):

@@ -2,7 +2,11 @@
 
 Each cached value lives under a key that carries a version token; a write replaces the token (reviews/signals.py),
 so every entry made before it is never read again and simply expires. Tokens are random rather than counters, so a
-token evicted from the cache cannot come back with a value that old entries were stored under.
+token evicted from the cache cannot come back with a value that old entries were stored under. Keys also carry a
+digest of the code, templates and translations that render the values, so a deployment never shows old HTML.
+
+A value never changes under its key, so each process also keeps the last few it read in memory: after the version
+tokens (one round trip per request) a page is served without another read from Redis and without unpickling.
 
 The caches are on when the cache is shared by every process (Redis in production); a per-process cache (the
 local-memory default of development and tests) could not be invalidated from another process, so they are off there
@@ -10,23 +14,71 @@ unless REVIEWS_QUEUE_CACHE says otherwise.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 from uuid import uuid4
 
+import django
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 # What one version covers: the applications of every queue, and the organisations and stage limits they show.
 QUEUE_VERSION = "reviews:version:queue"
 CHOICES_VERSION = "reviews:version:choices"
 DEADLINES_VERSION = "reviews:version:deadlines"
+VERSIONS = (QUEUE_VERSION, CHOICES_VERSION, DEADLINES_VERSION)
 # Entries outlive no working day by much; a version change makes them unreachable long before.
 TIMEOUT = 60 * 60
 LOCAL_BACKENDS = ("django.core.cache.backends.locmem.", "django.core.cache.backends.dummy.")
+LOCAL_ENTRIES = 256
 
 T = TypeVar("T")
+
+
+def _code_digest() -> str:
+    """What renders the cached values: this app's code and templates, the shared templates, the translations."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256(django.get_version().encode())
+    paths = [*(root / "reviews").rglob("*.py"), *(root / "reviews").rglob("*.html"), *(root / "templates").rglob("*")]
+    paths += [path for locale in settings.LOCALE_PATHS for path in Path(locale).rglob("*.mo")]
+    for path in sorted(paths):
+        if path.is_file():
+            digest.update(str(path).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_DIGEST = _code_digest()
+
+
+class _Local(threading.local):
+    # The version tokens read during the current request (None outside a request: always read afresh).
+    versions: dict[str, str] | None = None
+
+
+_request = _Local()
+_values: OrderedDict[str, object] = OrderedDict()
+_values_lock = threading.Lock()
+
+
+def _request_begins(**kwargs) -> None:
+    _request.versions = {}
+
+
+def _request_ends(**kwargs) -> None:
+    _request.versions = None
+
+
+request_started.connect(_request_begins, dispatch_uid="reviews_caching_request_started")
+request_finished.connect(_request_ends, dispatch_uid="reviews_caching_request_finished")
 
 
 def queue_cache_enabled() -> bool:
@@ -38,12 +90,20 @@ def queue_cache_enabled() -> bool:
 
 
 def cache_version(name: str) -> str:
-    """The current token of one version; a missing token (first use, eviction) is replaced by a fresh one."""
-    token = cache.get(name)
-    if token is None:
-        cache.add(name, uuid4().hex, None)
-        token = cache.get(name) or uuid4().hex
-    return token
+    """The current token of one version, all of them read in one round trip and once per request.
+
+    A missing token (first use, eviction) is replaced by a fresh one.
+    """
+    known = _request.versions
+    if known and name in known:
+        return known[name]
+    tokens = cache.get_many(VERSIONS)
+    for missing in set(VERSIONS) - set(tokens):
+        cache.add(missing, uuid4().hex, None)
+        tokens[missing] = cache.get(missing) or uuid4().hex
+    if known is not None:
+        known.update(tokens)
+    return tokens[name]
 
 
 def cache_versions_bump(*names: str) -> None:
@@ -55,20 +115,50 @@ def cache_versions_bump(*names: str) -> None:
 
     def bump() -> None:
         cache.set_many({name: uuid4().hex for name in names}, None)
+        if _request.versions is not None:
+            _request.versions = {}
 
     bump()
     transaction.on_commit(bump)
 
 
 def cache_key(*parts: object) -> str:
-    """A fixed-length key from the parts that decide a cached value."""
-    return "reviews:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    """A fixed-length key from the parts that decide a cached value and the code that renders it."""
+    return "reviews:" + hashlib.sha256(repr((CODE_DIGEST, *parts)).encode()).hexdigest()
+
+
+def fragment_key(*parts: object) -> str:
+    """Names a fragment that only the code and the language decide (an unbound form); empty when caching is off."""
+    return cache_key("fragment", *parts, get_language()) if queue_cache_enabled() else ""
+
+
+def _remember(key: str, value: object) -> None:
+    with _values_lock:
+        _values[key] = value
+        _values.move_to_end(key)
+        while len(_values) > LOCAL_ENTRIES:
+            _values.popitem(last=False)
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:
-    """The value under `key`, computed and stored when absent."""
+    """The value under `key`: from this process's memory, else from the cache, else computed and stored in both.
+
+    Values must not be changed by their readers (frozen dataclasses, strings).
+    """
+    with _values_lock:
+        value = _values.get(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, TIMEOUT)
+    _remember(key, value)
     return value
+
+
+def cached_html(key: str, template_name: str, context: dict) -> SafeString:
+    """A template fragment rendered once per key (no key: rendered every time); no request, no context processor."""
+    if not key:
+        return render_to_string(template_name, context)
+    return mark_safe(cached(f"{key}:{template_name}", lambda: str(render_to_string(template_name, context))))  # noqa: S308 - HTML our own template rendered, with its variables escaped

@@ -14,6 +14,7 @@ from accounts.services import access_log_record
 from applications.models import Application
 from applications.services import AlreadyHandled, MissingData, NotAllowed, application_transition
 from applications.workflow import TRANSITION_NAMES
+from reviews.caching import cached_html, fragment_key
 from reviews.exports import csv_lines, xlsx_bytes
 from reviews.forms import BULK_TRANSITIONS, BulkForm, QueueFilterForm, TransitionForm
 from reviews.models import ExportFormat, ExportStatus, QueueExport
@@ -57,23 +58,33 @@ def queue(request: HttpRequest, role: str) -> HttpResponse:
         _log_if_auditor(request, action="view_queue", obj=request.user)
     kept = request.GET.copy()
     kept.pop("cursor", None)
-    filters_cache_key = filter_form_cache_key(user=request.user, role=role, params=list(kept.lists()))
     next_query = None
     if page.next_cursor:
         following = kept.copy()
         following["cursor"] = page.next_cursor
         next_query = following.urlencode()
+    bulk_form = BulkForm(role=role) if role in BULK_TRANSITIONS else None
+    # The filter form and the rows are rendered once per cache version (reviews/caching.py), then reused.
+    filters_key = filter_form_cache_key(user=request.user, role=role, params=list(kept.lists()))
     return render(
         request,
         "reviews/queue.html",
         {
             "role": role,
             "form": form,
-            "filters_cache_key": filters_cache_key,
+            "filters_html": cached_html(filters_key, "reviews/includes/queue_filters.html", {"form": form}),
             "page": page,
+            "rows_html": cached_html(
+                page.cache_key, "reviews/includes/queue_rows.html", {"page": page, "bulk": bulk_form is not None}
+            ),
             "filter_query": kept.urlencode(),
             "next_query": next_query,
-            "bulk_form": BulkForm(role=role) if role in BULK_TRANSITIONS else None,
+            "bulk_form": bulk_form,
+            "bulk_html": cached_html(
+                fragment_key("bulk", role.value), "reviews/includes/queue_bulk.html", {"bulk_form": bulk_form}
+            )
+            if bulk_form
+            else "",
         },
     )
 

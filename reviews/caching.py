@@ -1,16 +1,19 @@
-"""Versioned caches of the reviewers' dashboards: what a queue page shows is kept until a write changes it.
+"""Caches of the reviewers' dashboards: what a queue page reads and renders is kept until a write changes it.
 
-Each cached value lives under a key that carries a version token; a write replaces the token (reviews/signals.py),
-so every entry made before it is never read again and simply expires. Tokens are random rather than counters, so a
-token evicted from the cache cannot come back with a value that old entries were stored under. Keys also carry a
-digest of the code, templates and translations that render the values, so a deployment never shows old HTML.
+Two kinds of entries:
+- Data (a queue page's rows and count, the filter lists, the stage limits) lives under a key that carries a version
+  token; a write replaces the token (reviews/signals.py), so every entry made before it is never read again and
+  simply expires. Tokens are random rather than counters, so a token evicted from the cache cannot come back with a
+  value that old entries were stored under. These are on when the cache is shared by every process (Redis in
+  production): a per-process cache (the local-memory default of development and tests) could not be invalidated from
+  another process, so they are off there unless REVIEWS_QUEUE_CACHE says otherwise.
+- Rendered fragments (the rows, the filter form, the bulk form) live under a key made of everything they show, so they
+  need no invalidation and are always on.
+Keys also carry a digest of the code, templates and translations that produce the values, so a deployment never
+shows what the previous release rendered.
 
 A value never changes under its key, so each process also keeps the last few it read in memory: after the version
 tokens (one round trip per request) a page is served without another read from Redis and without unpickling.
-
-The caches are on when the cache is shared by every process (Redis in production); a per-process cache (the
-local-memory default of development and tests) could not be invalidated from another process, so they are off there
-unless REVIEWS_QUEUE_CACHE says otherwise.
 """
 
 import hashlib
@@ -128,8 +131,11 @@ def cache_key(*parts: object) -> str:
 
 
 def fragment_key(*parts: object) -> str:
-    """Names a fragment that only the code and the language decide (an unbound form); empty when caching is off."""
-    return cache_key("fragment", *parts, get_language()) if queue_cache_enabled() else ""
+    """Names a template fragment by everything it shows, in the active language.
+
+    Such a key addresses its content, so it needs no version and is safe with any cache, shared or not.
+    """
+    return cache_key("fragment", *parts, get_language())
 
 
 def _remember(key: str, value: object) -> None:

@@ -63,6 +63,10 @@ class QueueFilterForm(forms.Form):
             *((employer.pk, employer.display_name) for employer in choices.employers),
         ]
 
+    def choices_shown(self) -> tuple:
+        """The lists of choices as displayed: with the submitted values, they decide the rendered form."""
+        return tuple(tuple(self.fields[name].choices) for name in ("state", "department", "employer"))
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")

@@ -242,6 +242,27 @@ class QueueRow:
     def renewal(self) -> bool:
         return self.application.kind == Kind.RENEWAL
 
+    @property
+    def shown(self) -> tuple:
+        """Everything the dashboard line displays: equal tuples render the same HTML (reviews/caching.py)."""
+        application = self.application
+        return (
+            application.pk,
+            application.number,
+            application.full_name,
+            self.url,
+            self.kind_label,
+            self.tier_label,
+            self.state_label,
+            self.employer_name,
+            self.department_name,
+            self.submitted_on,
+            self.time_in_stage,
+            self.due_note,
+            self.overdue,
+            self.renewal,
+        )
+
 
 def queue_row(*, application: Application, deadlines: dict[str, StageDeadline], today: date) -> QueueRow:
     """One line of a dashboard: the application, its days in the stage and the stage's due date."""
@@ -315,7 +336,7 @@ class QueuePage:
     count_capped: bool
     next_cursor: str | None
     is_first: bool
-    # Names the rendered rows in the cache while this page is current; empty when the cache is off.
+    # The key the page is kept under while it is current; empty when the cache is off.
     cache_key: str = ""
 
 
@@ -407,14 +428,6 @@ def filter_choices(*, user: User, role: Role) -> FilterChoices:
         return read()
     scope = sorted(department_ids(user)) if role == Role.DEPARTMENT_REVIEWER else "all"
     return cached(cache_key("choices", cache_version(CHOICES_VERSION), scope), read)
-
-
-def filter_form_cache_key(*, user: User, role: Role, params: list[tuple[str, list[str]]]) -> str:
-    """Names a queue's rendered filter form (values, errors, choices, language) in the cache; empty when it is off."""
-    if not queue_cache_enabled():
-        return ""
-    scope = sorted(department_ids(user)) if role == Role.DEPARTMENT_REVIEWER else "all"
-    return cache_key("filters", cache_version(CHOICES_VERSION), role.value, scope, get_language(), sorted(params))
 
 
 # One application's file ---------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from reviews.selectors import (
     STATISTICS_ROLES,
     ReviewFile,
     application_review_file,
-    filter_form_cache_key,
     queue_page,
     queue_role,
     queue_rows_all,
@@ -64,8 +63,9 @@ def queue(request: HttpRequest, role: str) -> HttpResponse:
         following["cursor"] = page.next_cursor
         next_query = following.urlencode()
     bulk_form = BulkForm(role=role) if role in BULK_TRANSITIONS else None
-    # The filter form and the rows are rendered once per cache version (reviews/caching.py), then reused.
-    filters_key = filter_form_cache_key(user=request.user, role=role, params=list(kept.lists()))
+    # The filter form, the rows and the bulk form are rendered once for what they show, then reused.
+    filters_key = fragment_key("filters", role.value, sorted(kept.lists()), form.choices_shown())
+    rows_key = fragment_key("rows", role.value, bulk_form is not None, [row.shown for row in page.rows])
     return render(
         request,
         "reviews/queue.html",
@@ -75,7 +75,7 @@ def queue(request: HttpRequest, role: str) -> HttpResponse:
             "filters_html": cached_html(filters_key, "reviews/includes/queue_filters.html", {"form": form}),
             "page": page,
             "rows_html": cached_html(
-                page.cache_key, "reviews/includes/queue_rows.html", {"page": page, "bulk": bulk_form is not None}
+                rows_key, "reviews/includes/queue_rows.html", {"page": page, "bulk": bulk_form is not None}
             ),
             "filter_query": kept.urlencode(),
             "next_query": next_query,

@@ -219,3 +219,23 @@ def test_queue_page_selects_only_the_columns_it_shows(employer, hr_reviewer, dja
         queue_page(user=hr_reviewer, role=Role.HR_REVIEWER, filters=QueueFilters())
     page_sql = next(query["sql"] for query in queries.captured_queries if "LIMIT 26" in query["sql"])
     assert [column in page_sql for column in ('"profile"', '"evaluation"', '"document_number"')] == [False] * 3
+
+
+def test_rendered_rows_follow_any_change_of_what_they_show(client, employer, hr_reviewer):
+    # The data cache is off here (a per-process cache); the rendered rows are kept by what they show.
+    (application,) = bulk_applications(1, employer=employer, state="initial_passed")
+    client.force_login(hr_reviewer)
+    assert "欧阳娜娜" not in main_part(client.get(HR_QUEUE))
+    Application.objects.filter(pk=application.pk).update(full_name="欧阳娜娜")  # no signal at all
+    assert main_part(client.get(HR_QUEUE)).count("欧阳娜娜") == 1
+
+
+def test_rendered_fragments_are_kept_per_language(client, queue_cache, employer, hr_reviewer):
+    bulk_applications(1, employer=employer, state="initial_passed")
+    client.force_login(hr_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = main_part(client.get(HR_QUEUE))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = main_part(client.get(HR_QUEUE))
+    assert ["Decide the ticked applications" in english, "Sort by" in english, "1 day" in english] == [True] * 3
+    assert ["Decide the ticked applications" in chinese, "Sort by" in chinese, "1 day" in chinese] == [False] * 3

@@ -88,13 +88,28 @@ def use_language(driver, live_server, language: str) -> None:
 
 def switch_language(driver, language: str) -> None:
     """Press the header's language switch and wait for the page to come back in that language."""
+    press(driver, f'.language-switch button[value="{language}"]')
+
+
+def press(driver, selector: str) -> None:
+    """Click a button or link as a user would, and wait until the next page has finished loading."""
     from selenium.webdriver.common.by import By
+
+    html = driver.find_element(By.TAG_NAME, "html")
+    element = driver.find_element(By.CSS_SELECTOR, selector)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+    wait_for_next_page(driver, html)
+
+
+def wait_for_next_page(driver, old_html) -> None:
+    """Until the page that held `old_html` is gone and its successor is completely loaded."""
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    html = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, f'.language-switch button[value="{language}"]').click()
-    WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(html))
+    wait = WebDriverWait(driver, WAIT_SECONDS)
+    wait.until(expected_conditions.staleness_of(old_html))
+    wait.until(lambda current: current.execute_script("return document.readyState") == "complete")
 
 
 def log_in(driver, live_server, *, username: str, password: str) -> None:

@@ -4,13 +4,12 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from accounts.roles import Role
 from applications.models import Application, Submission
 from tests.applications.test_uploads import pdf_bytes
-from tests.browser.conftest import WAIT_SECONDS
+from tests.browser.conftest import press
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, resident_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,19 +21,6 @@ TODAY = date(2026, 6, 1)
 def _in_force_today(monkeypatch):
     """The live server runs in this process: pin today inside the baiyun-2021 validity."""
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-
-
-def press(driver, selector: str) -> None:
-    """Click a button and wait for the next page."""
-    html = driver.find_element(By.TAG_NAME, "html")
-    button = driver.find_element(By.CSS_SELECTOR, selector)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
-    WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(html))
-    # The old page is gone; wait until the new one has finished loading before looking into it.
-    WebDriverWait(driver, WAIT_SECONDS).until(
-        lambda current: current.execute_script("return document.readyState") == "complete"
-    )
 
 
 def fill(driver, **values) -> None:

@@ -3,11 +3,9 @@ from datetime import date
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.roles import Role
-from tests.browser.conftest import WAIT_SECONDS, log_in, switch_language, use_language
+from tests.browser.conftest import log_in, press, switch_language, use_language, wait_for_next_page
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -30,18 +28,14 @@ def choose(driver, *ids):
 
 def submit(driver):
     """Send the questionnaire and wait for the next page."""
-    html = driver.find_element(By.TAG_NAME, "html")
-    button = driver.find_element(By.CSS_SELECTOR, "form.self-check-form button[type=submit]")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
-    WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(html))
+    press(driver, "form.self-check-form button[type=submit]")
 
 
 def test_self_check_in_chinese_then_the_result_in_english(page, live_server):
     page.get(live_server.url + "/")
     html = page.find_element(By.TAG_NAME, "html")
     page.find_element(By.LINK_TEXT, "我能申领吗？").click()
-    WebDriverWait(page, WAIT_SECONDS).until(expected_conditions.staleness_of(html))
+    wait_for_next_page(page, html)
     assert page.find_element(By.TAG_NAME, "h1").text == "我能申领吗？"
     choose(page, "id_employer__registered_in_district_0", "id_honour__senior_professional_title_0")
     submit(page)

@@ -3,10 +3,12 @@
 Two kinds of entries:
 - Data (a queue page's rows and count, the filter lists, the stage limits) lives under a key that carries a version
   token; a write replaces the token (reviews/signals.py), so every entry made before it is never read again and
-  simply expires. Tokens are random rather than counters, so a token evicted from the cache cannot come back with a
-  value that old entries were stored under. These are on when the cache is shared by every process (Redis in
-  production): a per-process cache (the local-memory default of development and tests) could not be invalidated from
-  another process, so they are off there unless REVIEWS_QUEUE_CACHE says otherwise.
+  simply expires. A write that sends no signal (QuerySet.update(), bulk_create()) of something a queue shows must
+  call cache_versions_bump() itself (as bench/dashboards/seed.py does). Tokens are random rather than counters, so
+  a token evicted from the cache cannot come back with a value that old entries were stored under. These caches are
+  on when the cache is shared by every process (Redis in production): a per-process cache (the local-memory default
+  of development and tests) could not be invalidated from another process, so they are off there unless
+  REVIEWS_QUEUE_CACHE says otherwise.
 - Rendered fragments (the rows, the filter form, the bulk form) live under a key made of everything they show, so they
   need no invalidation and are always on.
 Keys also carry a digest of the code, templates and translations that produce the values, so a deployment never

@@ -1,5 +1,19 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.conf import settings as django_settings
+
+# Eligibility depends on the date (第九条: baiyun-2021 is in force 2021-12-24 to 2026-12-24). Every test runs on a
+# clock that starts at this instant and keeps ticking, so the suite means the same on any day it is run.
+TEST_CLOCK_START = datetime(2026, 6, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(TEST_CLOCK_START, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,12 @@
-import re
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.validators import mobile_normalise
 
 # Mainland mobile numbers, or an international number for applicants from abroad.
-MOBILE_SHAPE = re.compile(r"1[3-9][0-9]{9}|\+[0-9]{7,15}")
 
 
 class LoginForm(AuthenticationForm):
@@ -42,12 +40,7 @@ class RegistrationForm(BaseUserCreationForm):
         fields = ("username", "full_name", "mobile", "email")
 
     def clean_mobile(self) -> str:
-        mobile = self.cleaned_data["mobile"].replace(" ", "").replace("-", "")
-        if not MOBILE_SHAPE.fullmatch(mobile):
-            raise ValidationError(
-                _("Give an 11-digit mainland mobile number, or an international number starting with +."),
-                code="mobile",
-            )
+        mobile = mobile_normalise(self.cleaned_data["mobile"])
         if User.objects.filter(mobile=mobile).exists():
             raise ValidationError(_("An account with this mobile number already exists; log in instead."), code="taken")
         return mobile

@@ -1,4 +1,6 @@
-"""Validation of organisation identifiers."""
+"""Validation of organisation identifiers and contact numbers."""
+
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +41,18 @@ def validate_uscc(value: str) -> None:
             _("The check character of this unified social credit code is wrong: please check the code."),
             code="uscc_check",
         )
+
+
+# A mainland mobile (11 digits from 13x to 19x) or an international number.
+MOBILE_SHAPE = re.compile(r"1[3-9][0-9]{9}|\+[0-9]{7,15}")
+
+
+def mobile_normalise(value: str) -> str:
+    """The number without spaces or dashes; refuses what is not a mobile number."""
+    mobile = value.replace(" ", "").replace("-", "")
+    if not MOBILE_SHAPE.fullmatch(mobile):
+        raise ValidationError(
+            _("Give an 11-digit mainland mobile number, or an international number starting with +."),
+            code="mobile",
+        )
+    return mobile

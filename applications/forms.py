@@ -1,7 +1,6 @@
 """The applicant's forms: one per step of the application, each saving a draft; nothing is checked for completeness
 until submission (services.submission_problems), only the format of what was typed."""
 
-import re
 from datetime import date
 
 from django import forms
@@ -12,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Employer
-from accounts.validators import validate_uscc
+from accounts.validators import mobile_normalise, validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
 from applications.models import Kind, Tier
 from eligibility.catalogue import catalogue_default
@@ -20,7 +19,6 @@ from eligibility.engine import evaluate_data
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, ProfileError
 
 # Mainland mobile numbers, or an international number for applicants from abroad (第三条（一）12).
-MOBILE_SHAPE = re.compile(r"1[3-9][0-9]{9}|\+[0-9]{7,15}")
 MAX_INSURANCE_MONTHS = 600
 MAX_TAX_YEARS = 60
 
@@ -126,13 +124,8 @@ class ContactForm(forms.Form):
     )
 
     def clean_mobile(self) -> str:
-        mobile = self.cleaned_data["mobile"].replace(" ", "").replace("-", "")
-        if mobile and not MOBILE_SHAPE.fullmatch(mobile):
-            raise ValidationError(
-                _("Give an 11-digit mainland mobile number, or an international number starting with +."),
-                code="mobile",
-            )
-        return mobile
+        mobile = self.cleaned_data["mobile"]
+        return mobile_normalise(mobile) if mobile.strip() else ""
 
     def clean(self) -> dict:
         cleaned = super().clean()

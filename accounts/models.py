@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import REVIEWER_ROLES, Role
+from accounts.roles import Role
 from accounts.validators import validate_uscc
 
 
@@ -142,10 +142,6 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role in self.role_codes
-
-    @property
-    def is_reviewer(self) -> bool:
-        return bool(self.role_codes & REVIEWER_ROLES)
 
     @property
     def roles(self) -> list[Role]:

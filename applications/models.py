@@ -9,19 +9,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts.models import AppendOnlyModel, Department, Employer
 from accounts.roles import Role
 from applications.identity import DocumentType, mask_identity_number
-from applications.workflow import TRANSITIONS, State, transition_permission
-
-# Every state in which an application is still being handled: one such application per person (第八条 aside).
-OPEN_STATES = (
-    State.DRAFT,
-    State.SUBMITTED,
-    State.INITIAL_PASSED,
-    State.SECOND_PASSED,
-    State.LEADING_GROUP,
-    State.APPROVED,
-    State.PRODUCED,
-    State.RETURNED,
-)
+from applications.workflow import OPEN_STATES, TRANSITIONS, State, transition_permission
 
 
 class Tier(models.TextChoices):
@@ -182,11 +170,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @property
     def masked_document_number(self) -> str:
         return mask_identity_number(self.document_number) if self.document_number else ""
-
-    @property
-    def tier_for_approval(self) -> str:
-        """The tier a decision is about: the determined one once 复审 has set it, else the one requested."""
-        return self.determined_tier or self.requested_tier
 
     # The transitions of ../shared/spec/workflow.md; applications/services.py is the only caller.
     @fsm_transition("submit")

@@ -53,14 +53,6 @@ def transitions_available(*, user: User, application: Application) -> list[Avail
     return available
 
 
-def current_materials(application: Application) -> dict[str, list[Material]]:
-    """The current files of an application by checklist item."""
-    by_item: dict[str, list[Material]] = {}
-    for material in application.materials.filter(is_current=True).order_by("uploaded_at", "id"):
-        by_item.setdefault(material.item, []).append(material)
-    return by_item
-
-
 @dataclass(frozen=True)
 class TimelineStep:
     label: object

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Employer, User
 from accounts.roles import Role
 from applications.identity import DocumentType, identity_number_validate
-from applications.models import OPEN_STATES, Application, HistoryEntry, Kind, Material, Submission, Tier
+from applications.models import Application, HistoryEntry, Kind, Material, Submission, Tier
 from applications.rules import acting_role, department_ids
 from applications.selectors import applications_visible_to, card_of
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
-from applications.workflow import Carry, State, TransitionSpec, spec_for
+from applications.workflow import OPEN_STATES, Carry, State, TransitionSpec, spec_for
 from eligibility.catalogue import catalogue_default
 from eligibility.engine import evaluate_data
 from eligibility.profile import ProfileError

@@ -23,7 +23,7 @@ from applications.forms import (
     TransitionConfirmForm,
     criterion_name,
 )
-from applications.models import OPEN_STATES, Application, Material
+from applications.models import Application, Material
 from applications.selectors import (
     application_for_detail,
     application_timeline,
@@ -52,7 +52,7 @@ from applications.services import (
     materials_upload_many,
     submission_problems,
 )
-from applications.workflow import TRANSITIONS, State
+from applications.workflow import OPEN_STATES, TRANSITIONS, State
 from eligibility.profile import ProfileError
 
 STEPS = (

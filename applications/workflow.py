@@ -153,7 +153,8 @@ WAITING_STATES = (
     State.APPROVED,
     State.PRODUCED,
 )
-FINAL_STATES = (State.ISSUED, State.REJECTED, State.WITHDRAWN)
+# Every state in which an application is still being handled: one such application per person at a time.
+OPEN_STATES = (State.DRAFT, *WAITING_STATES, State.RETURNED)
 
 
 def spec_for(*, name: str, source: str) -> TransitionSpec | None:

@@ -29,8 +29,6 @@ from reviews.selectors import (
 from reviews.services import applications_bulk_transition, filters_from_json, queue_export_request
 from reviews.statistics import statistics_for
 
-FILTER_KEEP = ("q", "tier", "kind", "state", "department", "employer", "submitted_from", "submitted_to", "sort")
-
 
 def _role_or_404(request: HttpRequest, role: str) -> Role:
     found = queue_role(user=request.user, role=role)

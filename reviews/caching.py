@@ -18,6 +18,7 @@ A value never changes under its key, so each process also keeps the last few it 
 tokens (one round trip per request) a page is served without another read from Redis and without unpickling.
 """
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -48,8 +49,12 @@ LOCAL_ENTRIES = 256
 T = TypeVar("T")
 
 
-def _code_digest() -> str:
-    """What renders the cached values: this app's code and templates, the shared templates, the translations."""
+@functools.cache
+def code_digest() -> str:
+    """What renders the cached values: this app's code and templates, the shared templates, the translations.
+
+    Read once, on the first dashboard of a process rather than at its start.
+    """
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256(django.get_version().encode())
     paths = [*(root / "reviews").rglob("*.py"), *(root / "reviews").rglob("*.html"), *(root / "templates").rglob("*")]
@@ -59,9 +64,6 @@ def _code_digest() -> str:
             digest.update(str(path).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-CODE_DIGEST = _code_digest()
 
 
 class _Local(threading.local):
@@ -129,7 +131,7 @@ def cache_versions_bump(*names: str) -> None:
 
 def cache_key(*parts: object) -> str:
     """A fixed-length key from the parts that decide a cached value and the code that renders it."""
-    return "reviews:" + hashlib.sha256(repr((CODE_DIGEST, *parts)).encode()).hexdigest()
+    return "reviews:" + hashlib.sha256(repr((code_digest(), *parts)).encode()).hexdigest()
 
 
 def fragment_key(*parts: object) -> str:

@@ -22,5 +22,11 @@ def applicant(client):
 
 
 @pytest.fixture
+def english(client):
+    """The test client's pages in English, as the language switch would remember it."""
+    client.cookies["django_language"] = "en"
+
+
+@pytest.fixture
 def draft(applicant):
     return application_create(applicant=applicant)

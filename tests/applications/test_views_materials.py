@@ -16,7 +16,7 @@ from applications.services import application_create, material_upload
 from tests.applications.test_uploads import HTML_PAYLOAD, SVG, pdf_bytes, png_declaring
 from tests.factories import PROFILES, UserFactory, application_with_materials, id_photo, jpeg_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +27,6 @@ def _language_reset():
 
 
 MEBIBYTE = 1024 * 1024
-
-
-@pytest.fixture
-def applicant(client):
-    user = UserFactory(roles=[Role.APPLICANT])
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return user
 
 
 @pytest.fixture

@@ -12,15 +12,7 @@ from applications.services import (
 )
 from tests.factories import EmployerFactory, UserFactory, application_with_materials, jpeg_file
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def applicant(client):
-    user = UserFactory(roles=[Role.APPLICANT])
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def submit_url(application):

@@ -182,6 +182,7 @@ def test_resend_replaces_the_codes_but_not_within_a_minute(client, django_captur
 
 def test_verify_without_a_pending_registration_is_not_found(client):
     assert client.get(reverse("accounts:verify")).status_code == 404
+    assert client.post(reverse("accounts:verify_resend")).status_code == 404
 
 
 def test_unverified_account_cannot_log_in(client, django_capture_on_commit_callbacks):

@@ -275,3 +275,9 @@ def test_statistics_runs_a_constant_number_of_queries(client, django_assert_max_
     client.force_login(auditor)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("reviews:statistics")).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.EMPLOYER, Role.SERVICE_DESK])
+def test_prepared_exports_are_not_found_for_roles_without_a_queue(client, role):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("reviews:exports")).status_code == 404

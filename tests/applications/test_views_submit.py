@@ -279,3 +279,17 @@ def test_employer_home_lists_its_units_applicants_only(client):
 
 def test_employer_home_is_not_for_applicants(client, applicant):
     assert client.get(reverse("applications:employer_home")).status_code == 404
+
+
+def test_employer_home_does_not_query_per_application(client, django_assert_max_num_queries):
+    employer = EmployerFactory()
+    for _ in range(4):
+        application_with_materials(employer=employer, submit=True)
+    officer = UserFactory(roles=[Role.EMPLOYER])
+    officer.employers.add(employer)
+    client.force_login(officer)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("applications:employer_home"))
+
+    assert len(response.context["applications"]) == 4

@@ -15,7 +15,7 @@ from accounts.validators import mobile_normalise, validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
 from applications.models import Kind, Tier
 from eligibility.catalogue import catalogue_default
-from eligibility.engine import evaluate_data
+from eligibility.engine import criteria_of_tier, evaluate_data
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, ProfileError
 
 # Mainland mobile numbers, or an international number for applicants from abroad (第三条（一）12).
@@ -381,8 +381,7 @@ class EligibilityForm(forms.Form):
         criteria = self.evaluation["criteria"]
         tier = cleaned.get("requested_tier")
         if tier:
-            prefix = {Tier.DIAMOND: "D", Tier.GOLD: "G", Tier.SILVER: "S"}[tier]
-            if not any(code.startswith(prefix) for code in criteria):
+            if not criteria_of_tier(criteria, tier=tier):
                 self.add_error(
                     "requested_tier",
                     _("Your answers do not meet any criterion of the %(tier)s; choose the tier the evaluation shows.")

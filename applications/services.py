@@ -22,7 +22,7 @@ from applications.selectors import applications_visible_to, card_of
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
 from applications.workflow import OPEN_STATES, Carry, State, TransitionSpec, spec_for
 from eligibility.catalogue import catalogue_default
-from eligibility.engine import evaluate_data
+from eligibility.engine import criteria_of_tier, evaluate_data
 from eligibility.profile import ProfileError
 
 # 申领指南 五（一）4: the professional qualification is asked for only when the applicant holds one.
@@ -357,9 +357,7 @@ def _check_tier(*, application: Application, evaluation: dict, problem) -> None:
                 % {"tier": Tier(card.tier).label},
             )
             return
-    prefix = {Tier.DIAMOND: "D", Tier.GOLD: "G", Tier.SILVER: "S"}[application.requested_tier]
-    backed = [code for code in evaluation.get("criteria", []) if code.startswith(prefix)]
-    if not backed:
+    if not criteria_of_tier(evaluation.get("criteria", []), tier=application.requested_tier):
         problem(
             "requested_tier",
             _("Your answers do not meet any criterion of the %(tier)s; choose the tier the self-check shows.")
@@ -389,9 +387,7 @@ def _carried(*, spec: TransitionSpec, application: Application, data: dict) -> d
             return errors  # 一事一议: the leading group decides the tier.
         if tier not in Tier.values:
             errors["determined_tier"] = [_("Choose the tier determined.")]
-        elif spec.name == "pass_second" and not any(
-            code.startswith(tier[0].upper()) for code in application.evaluation.get("criteria", [])
-        ):
+        elif spec.name == "pass_second" and not criteria_of_tier(application.evaluation.get("criteria", []), tier=tier):
             # The leading group may decide any tier (第三条（四）); 复审 must point at a matched criterion.
             errors["determined_tier"] = [_("The determined tier must be backed by a criterion the application meets.")]
     return errors
@@ -409,8 +405,9 @@ def _on_submit(application: Application, *, today: date) -> None:
     application.department_id = application.employer.department_id
     application.evaluation = application_evaluate(application=application, today=today)
     if not application.claimed_criteria:
-        prefix = (application.requested_tier or "x")[0].upper()
-        application.claimed_criteria = [code for code in application.evaluation["criteria"] if code[0] == prefix]
+        application.claimed_criteria = criteria_of_tier(
+            application.evaluation["criteria"], tier=application.requested_tier or None
+        )
 
 
 @transaction.atomic(durable=True)

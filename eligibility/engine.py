@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from eligibility.catalogue import (
+    CASE_BY_CASE_PREFIX,
     COMPANY_AGE,
     Blocker,
     Catalogue,
@@ -314,3 +315,16 @@ def unlockable_to_dict(result: Unlockable) -> dict[str, object]:
         "blockers": list(result.blockers),
         "possible_blockers": list(result.possible_blockers),
     }
+
+
+def criteria_of_tier(codes: Iterable[str], *, tier: str | None, catalogue: Catalogue | None = None) -> list[str]:
+    """The codes among `codes` that are criteria of `tier` (None: of the case-by-case route), in their order.
+
+    第三条: each tier's criteria carry its letter (D, G, S), the case-by-case route (四) X.
+    """
+    catalogue = catalogue or catalogue_default()
+    if tier is None:
+        prefix = CASE_BY_CASE_PREFIX
+    else:
+        prefix = next(found.prefix for policy in catalogue.policies for found in policy.tiers if found.code == tier)
+    return [code for code in codes if code.startswith(prefix)]

@@ -19,6 +19,7 @@ from applications.rules import department_ids
 from applications.selectors import Available, applications_visible_to, transitions_available
 from applications.services import ChecklistItem, material_label, materials_checklist
 from applications.workflow import State
+from eligibility.engine import criteria_of_tier
 from reviews.caching import (
     CHOICES_VERSION,
     DEADLINES_VERSION,
@@ -553,7 +554,7 @@ class ReviewFile:
     def backed_tiers(self) -> list[str]:
         """The tiers a matched criterion of the evaluation backs (复审 may determine only these)."""
         criteria = self.evaluation.get("criteria", [])
-        return [tier for tier in Tier.values if any(code.startswith(tier[0].upper()) for code in criteria)]
+        return [tier for tier in Tier.values if criteria_of_tier(criteria, tier=tier)]
 
 
 def reviewer_may_open(user: User) -> bool:

@@ -220,3 +220,13 @@ def test_unlockable_unknown_field_name_is_refused(name):
     with pytest.raises(ProfileError) as refused:
         unlockable(profile_of({}), unknown_fields={name})
     assert (refused.value.field, refused.value.code) == (name, "unknown_field")
+
+
+def test_criteria_of_tier_picks_each_tiers_codes_and_the_case_by_case_route():
+    from eligibility.engine import criteria_of_tier
+
+    codes = ["D10", "D17", "G06", "S03", "X01"]
+    assert criteria_of_tier(codes, tier="diamond") == ["D10", "D17"]
+    assert criteria_of_tier(codes, tier="gold") == ["G06"]
+    assert criteria_of_tier(codes, tier="silver") == ["S03"]
+    assert criteria_of_tier(codes, tier=None) == ["X01"]

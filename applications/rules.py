@@ -25,6 +25,7 @@ def stage_approver(application) -> Role:
 
 
 def _in_scope(*, user: User, application, role: Role) -> bool:
+    # 第五条（二）: 初审 belongs to the employer's industry department; 复审 and 审定 to the district bodies.
     if role == Role.APPLICANT:
         return application.applicant_id == user.pk
     if role == Role.DEPARTMENT_REVIEWER:
@@ -35,10 +36,13 @@ def _in_scope(*, user: User, application, role: Role) -> bool:
 def _fits_the_case(*, spec: TransitionSpec, application, role: Role) -> bool:
     """The rules of the table that depend on the application itself (tier, 一事一议, stage)."""
     if spec.name == "approve":
+        # 第五条（四）: 审定 by the HR bureau for gold and silver, by the talent office for diamond.
         return bool(application.determined_tier) and stage_approver(application) == role
     if spec.name == "forward_case_by_case":
+        # 第三条（四）, 第五条（四）: 一事一议 goes through the talent office to the leading group.
         return application.case_by_case and not application.determined_tier
     if spec.name == "reject":
+        # The reviewer of the stage: the HR bureau at 复审, the approver of the tier at 审定.
         if application.state == State.INITIAL_PASSED:
             return role == Role.HR_REVIEWER
         return stage_approver(application) == role

@@ -1,7 +1,4 @@
-from datetime import date
-
 import pytest
-from django.utils import timezone
 from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -13,14 +10,6 @@ from tests.browser.conftest import press
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, resident_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TODAY = date(2026, 6, 1)
-
-
-@pytest.fixture(autouse=True)
-def _in_force_today(monkeypatch):
-    """The live server runs in this process: pin today inside the baiyun-2021 validity."""
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
 
 
 def fill(driver, **values) -> None:

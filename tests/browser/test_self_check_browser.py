@@ -1,7 +1,4 @@
-from datetime import date
-
 import pytest
-from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from accounts.roles import Role
@@ -9,12 +6,6 @@ from tests.browser.conftest import log_in, press, switch_language, use_language,
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _in_force_today(monkeypatch):
-    """The live server runs in this process: pin today inside the baiyun-2021 validity."""
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 6, 1))
 
 
 def choose(driver, *ids):

@@ -1,10 +1,12 @@
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from eligibility.forms import SelfCheckForm
 
@@ -22,12 +24,6 @@ BASIC_ZH = [
     "参保证明或个人所得税纳税记录",
     "电子证件照",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _in_force_today(monkeypatch):
-    """The self-check evaluates on today's date; pin it inside the baiyun-2021 validity."""
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 6, 1))
 
 
 @pytest.fixture
@@ -159,9 +155,9 @@ def test_self_check_case_by_case_alone(client):
     ]
 
 
-def test_self_check_after_the_policy_lapsed_says_so(client, monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 12, 25))
-    response = check(client, honour__senior_professional_title="yes")
+def test_self_check_after_the_policy_lapsed_says_so(client):
+    with time_machine.travel(datetime(2026, 12, 25, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        response = check(client, honour__senior_professional_title="yes")
     assert response.context["evaluation"]["blockers"] == ["E04"]
     assert response.context["benefits"] == []
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -215,7 +216,7 @@ def material_upload(*, application_id: int, actor: User, item: str, file, replac
     inspected = inspect_upload(file, max_bytes=settings.MATERIAL_MAX_BYTES)
     if item == PHOTO:
         validate_id_photo(inspected)
-    used = sum(application.materials.filter(is_current=True).values_list("size", flat=True))
+    used = application.materials.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
     if used + inspected.size > settings.APPLICATION_MAX_BYTES:
         raise ValidationError(
             _("The materials of one application may not exceed %(limit)d MB in all; remove a file first."),

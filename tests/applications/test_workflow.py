@@ -369,3 +369,19 @@ def test_concurrent_reviewers_exactly_one_succeeds():
             thread.join()
         assert sorted(outcomes) == ["already handled", "ok"]
         assert HistoryEntry.objects.filter(application=application).count() == 2
+
+
+def test_the_materials_of_one_application_have_a_total_size_limit(settings):
+    from django.core.exceptions import ValidationError
+
+    application = application_with_materials(route="gold")
+    used = sum(application.materials.filter(is_current=True).values_list("size", flat=True))
+    settings.APPLICATION_MAX_BYTES = used + 100
+    with pytest.raises(ValidationError) as caught:
+        material_upload(
+            application_id=application.pk, actor=application.applicant, item="degree_certificates", file=jpeg_file()
+        )
+    assert caught.value.code == "application_too_large"
+    assert Material.objects.filter(application=application).count() == len(
+        application.materials.filter(is_current=True)
+    )

@@ -88,43 +88,53 @@ def validate_resident_id(number: str, *, today: date) -> date:
     return birth_date
 
 
+# The documents other than the resident ID card are checked by their shape: (shape, error code, message).
+_DOCUMENT_SHAPES = {
+    DocumentType.PASSPORT: (
+        _PASSPORT_SHAPE,
+        "passport_format",
+        _("A passport number has 5 to 20 letters and digits, without spaces or punctuation."),
+    ),
+    DocumentType.HK_MACAO_PERMIT: (
+        _HK_MACAO_PERMIT_SHAPE,
+        "hk_macao_permit_format",
+        _(
+            "A Mainland Travel Permit for Hong Kong and Macao Residents number is H or M followed by "
+            "8 digits (10 digits on permits issued before 2013)."
+        ),
+    ),
+    DocumentType.TAIWAN_PERMIT: (
+        _TAIWAN_PERMIT_SHAPE,
+        "taiwan_permit_format",
+        _(
+            "A Mainland Travel Permit for Taiwan Residents number has 8 digits "
+            "(10 digits on permits issued before 2015)."
+        ),
+    ),
+}
+
+
+def _shape_validate(number: str, *, document_type: str) -> str:
+    number = _normalise(number)
+    shape, code, message = _DOCUMENT_SHAPES[document_type]
+    if not shape.fullmatch(number):
+        raise ValidationError(message, code=code)
+    return number
+
+
 def validate_passport(number: str) -> str:
     """Check a passport number's shape only, since every country numbers its passports its own way."""
-    number = _normalise(number)
-    if not _PASSPORT_SHAPE.fullmatch(number):
-        raise ValidationError(
-            _("A passport number has 5 to 20 letters and digits, without spaces or punctuation."),
-            code="passport_format",
-        )
-    return number
+    return _shape_validate(number, document_type=DocumentType.PASSPORT)
 
 
 def validate_hk_macao_permit(number: str) -> str:
     """Check a 港澳居民来往内地通行证 number and return it normalised."""
-    number = _normalise(number)
-    if not _HK_MACAO_PERMIT_SHAPE.fullmatch(number):
-        raise ValidationError(
-            _(
-                "A Mainland Travel Permit for Hong Kong and Macao Residents number is H or M followed by "
-                "8 digits (10 digits on permits issued before 2013)."
-            ),
-            code="hk_macao_permit_format",
-        )
-    return number
+    return _shape_validate(number, document_type=DocumentType.HK_MACAO_PERMIT)
 
 
 def validate_taiwan_permit(number: str) -> str:
     """Check a 台湾居民来往大陆通行证 number and return it normalised."""
-    number = _normalise(number)
-    if not _TAIWAN_PERMIT_SHAPE.fullmatch(number):
-        raise ValidationError(
-            _(
-                "A Mainland Travel Permit for Taiwan Residents number has 8 digits "
-                "(10 digits on permits issued before 2015)."
-            ),
-            code="taiwan_permit_format",
-        )
-    return number
+    return _shape_validate(number, document_type=DocumentType.TAIWAN_PERMIT)
 
 
 def identity_number_validate(*, document_type: str, number: str, today: date) -> str:
@@ -132,12 +142,8 @@ def identity_number_validate(*, document_type: str, number: str, today: date) ->
     if document_type == DocumentType.RESIDENT_ID:
         validate_resident_id(number, today=today)
         return _normalise(number)
-    if document_type == DocumentType.PASSPORT:
-        return validate_passport(number)
-    if document_type == DocumentType.HK_MACAO_PERMIT:
-        return validate_hk_macao_permit(number)
-    if document_type == DocumentType.TAIWAN_PERMIT:
-        return validate_taiwan_permit(number)
+    if document_type in _DOCUMENT_SHAPES:
+        return _shape_validate(number, document_type=document_type)
     raise ValidationError(_("Choose one of the accepted identity documents."), code="document_type")
 
 

@@ -333,34 +333,14 @@ def _all_test(tests: tuple[Test, ...]) -> Test:
     """Conjunction, short-circuiting in the order written."""
     if len(tests) == 1:
         return tests[0]
-    if len(tests) == 2:
-        first, second = tests
-        return lambda profile: first(profile) and second(profile)
-    if len(tests) == 3:
-        first, second, third = tests
-        return lambda profile: first(profile) and second(profile) and third(profile)
-
-    def test(profile: Profile) -> bool:
-        return all(child(profile) for child in tests)
-
-    return test
+    return lambda profile: all(child(profile) for child in tests)
 
 
 def _any_test(tests: tuple[Test, ...]) -> Test:
     """Disjunction, short-circuiting in the order written."""
     if len(tests) == 1:
         return tests[0]
-    if len(tests) == 2:
-        first, second = tests
-        return lambda profile: first(profile) or second(profile)
-    if len(tests) == 3:
-        first, second, third = tests
-        return lambda profile: first(profile) or second(profile) or third(profile)
-
-    def test(profile: Profile) -> bool:
-        return any(child(profile) for child in tests)
-
-    return test
+    return lambda profile: any(child(profile) for child in tests)
 
 
 def _age_test(bounds: tuple[tuple[str, Any], ...]) -> Test:

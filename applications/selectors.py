@@ -1,10 +1,9 @@
 """Reads: which applications a user may see, what they may do to one, and what it still lacks."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -12,10 +11,6 @@ from accounts.roles import Role
 from applications.models import Application, HistoryEntry, Material, Notice, Submission
 from applications.rules import acting_role, department_ids
 from applications.workflow import TRANSITIONS, WAITING_STATES, State, TransitionSpec
-from eligibility.dates import date_add_years
-
-# 第六条: a card is managed over a period of 5 years from its issue.
-CARD_PERIOD_YEARS = 5
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -144,34 +139,4 @@ def employer_applications(*, user: User) -> QuerySet[Application]:
         .filter(employer__in=user.employers.all())
         .select_related("employer")
         .order_by("-submitted_at", "-id")
-    )
-
-
-@dataclass(frozen=True)
-class CardHeld:
-    """A card issued to a person, as the issue step of their application recorded it (第六条: 5-year period)."""
-
-    tier: str
-    issued_on: date
-    valid_until: date
-
-    def valid_on(self, day: date) -> bool:
-        return self.issued_on <= day <= self.valid_until
-
-
-def card_of(*, user: User, today: date) -> CardHeld | None:
-    """The person's latest issued card: valid, or the last one whose period has ended; None if they never held one."""
-    entry = (
-        HistoryEntry.objects.filter(application__applicant=user, transition="issue_card")
-        .select_related("application")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if entry is None:
-        return None
-    issued_on = timezone.localdate(entry.created_at)
-    return CardHeld(
-        tier=entry.application.determined_tier,
-        issued_on=issued_on,
-        valid_until=date_add_years(issued_on, years=CARD_PERIOD_YEARS),
     )

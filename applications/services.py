@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employer, User
 from accounts.roles import Role
+from applications.cards_port import latest_card_of
 from applications.identity import DocumentType, identity_number_validate
 from applications.models import Application, HistoryEntry, Kind, Material, Submission, Tier
 from applications.rules import acting_role, department_ids
-from applications.selectors import applications_visible_to, card_of
+from applications.selectors import applications_visible_to
+from applications.signals import transition_fired
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
 from applications.workflow import OPEN_STATES, Carry, State, TransitionSpec, spec_for
 from eligibility.catalogue import catalogue_default
@@ -132,9 +134,17 @@ class KindNotAllowed(WorkflowError):
     """The kind of application does not fit the person's card (第六条, 第八条)."""
 
 
-def application_kind_check(*, applicant: User, kind: str, today: date) -> None:
-    """A holder may only upgrade (第八条); a renewal follows the end of the 5-year period (第六条); else new."""
-    card = card_of(user=applicant, today=today)
+def former_holder_priority(*, card) -> bool:
+    """第六条: a former holder whose period ended, or whose card ended under （一）, is reviewed first."""
+    if card is None:
+        return False
+    return card.state == "expired" or (card.state == "terminated" and card.termination_reason == "no_longer_qualifies")
+
+
+def application_kind_check(*, applicant: User, kind: str, today: date) -> str:
+    """The kind the application takes: a holder may only upgrade (第八条); a former holder's application is a
+    renewal, reviewed first (第六条); anyone else applies for a new card."""
+    card = latest_card_of(user=applicant, today=today)
     holding = card is not None and card.valid_on(today)
     if holding and kind != Kind.UPGRADE:
         raise KindNotAllowed(
@@ -143,10 +153,15 @@ def application_kind_check(*, applicant: User, kind: str, today: date) -> None:
         )
     if kind == Kind.UPGRADE and not holding:
         raise KindNotAllowed(_("An upgrade is for a current card holder; apply for a new card instead."))
-    if kind == Kind.RENEWAL and (card is None or holding):
+    priority = not holding and former_holder_priority(card=card)
+    if kind == Kind.RENEWAL and not priority:
         raise KindNotAllowed(
-            _("A renewal is for a holder whose five-year management period has ended (Art. 6); apply for a new card.")
+            _(
+                "A renewal is for a former holder whose five-year management period has ended, or whose card ended "
+                "because they no longer met the criteria (Art. 6); apply for a new card."
+            )
         )
+    return Kind.RENEWAL if priority else kind
 
 
 def application_create(*, applicant: User, kind: str = Kind.NEW, profile: dict | None = None) -> Application:
@@ -157,7 +172,7 @@ def application_create(*, applicant: User, kind: str = Kind.NEW, profile: dict |
         raise WorkflowError(
             _("You already have an application in progress. Continue it, or withdraw it before starting another.")
         )
-    application_kind_check(applicant=applicant, kind=kind, today=today_local())
+    kind = application_kind_check(applicant=applicant, kind=kind, today=today_local())
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -350,7 +365,7 @@ def _check_tier(*, application: Application, evaluation: dict, problem) -> None:
         problem("requested_tier", _("Choose the card you apply for."))
         return
     if application.kind == Kind.UPGRADE:
-        card = card_of(user=application.applicant, today=today_local())
+        card = latest_card_of(user=application.applicant, today=today_local())
         if card is not None and TIER_RANK[application.requested_tier] >= TIER_RANK[card.tier]:
             problem(
                 "requested_tier",
@@ -503,6 +518,7 @@ def application_transition(
         determined_tier=application.determined_tier if Carry.DETERMINED_TIER in spec.carries else "",
         meeting_reference=meeting_reference.strip(),
     )
+    transition_fired.send(sender=Application, application=application, entry=entry)
     if spec.notifies_applicant:
         from applications.tasks import notify_applicant
 

@@ -164,6 +164,8 @@ APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 
 # Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The private halves of the cards' signing keys (cards.keys): files named <key id>.pem, or CARD_SIGNING_KEY_<KID>.
+CARD_KEYS_DIR = Path(os.environ.get("CARD_KEYS_DIR", VAR_DIR / "keys"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -193,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
     "reviewers-daily-digest": {
         "task": "reviews.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # 第六条: a card ends the day after its 5-year period.
+    "cards-expire": {
+        "task": "cards.tasks.expire_cards",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 

@@ -35,6 +35,7 @@ def _isolated_storage_and_tasks(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CARD_KEYS_DIR = tmp_path / "keys"
     from baiyun_talent.celery import app
 
     app.conf.task_always_eager = True

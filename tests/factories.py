@@ -110,14 +110,14 @@ def id_photo() -> SimpleUploadedFile:
 
 
 def application_with_materials(
-    *, applicant=None, route: str = "diamond", employer=None, submit: bool = False
+    *, applicant=None, route: str = "diamond", employer=None, submit: bool = False, kind: str | None = None
 ) -> Application:
     """A complete application of the given route (diamond, gold, silver, case_by_case), as an applicant makes one."""
     from applications.services import application_transition
 
     applicant = applicant or UserFactory(roles=[Role.APPLICANT])
     employer = employer or EmployerFactory()
-    application = application_create(applicant=applicant, profile=PROFILES[route])
+    application = application_create(applicant=applicant, profile=PROFILES[route], kind=kind or "new")
     today = timezone.localdate()
     application = application_update(
         application_id=application.pk,
@@ -147,3 +147,36 @@ def application_with_materials(
     if submit:
         application_transition(application_id=application.pk, name="submit", actor=applicant)
     return Application.objects.get(pk=application.pk)
+
+
+def approved_application(*, route: str = "gold", tier: str | None = None, applicant=None, kind: str | None = None):
+    """An application taken through 初审, 复审 and 审定 by reviewers of its department and the district."""
+    from applications.models import Application
+    from applications.services import application_transition
+
+    application = application_with_materials(route=route, submit=True, applicant=applicant, kind=kind)
+    tier = tier or route
+    department = UserFactory(roles=[Role.DEPARTMENT_REVIEWER])
+    department.departments.add(application.employer.department)
+    hr, talent = UserFactory(roles=[Role.HR_REVIEWER]), UserFactory(roles=[Role.TALENT_OFFICE])
+    approver = talent if tier == "diamond" else hr
+    for name, actor, data in (
+        ("pass_initial", department, {"opinion": "同意"}),
+        ("pass_second", hr, {"opinion": "同意", "determined_tier": tier}),
+        ("approve", approver, {"opinion": "同意"}),
+    ):
+        application_transition(application_id=application.pk, name=name, actor=actor, **data)
+    return Application.objects.get(pk=application.pk)
+
+
+def issued_card(*, route: str = "gold", tier: str | None = None, applicant=None, kind: str | None = None):
+    """A card taken from approval through 制卡 and 发卡, as the task and the talent office do."""
+    from applications.services import application_transition
+    from cards.models import Card
+    from cards.services import card_produce
+
+    application = approved_application(route=route, tier=tier, applicant=applicant, kind=kind)
+    card_produce(application_id=application.pk)
+    talent = UserFactory(roles=[Role.TALENT_OFFICE])
+    application_transition(application_id=application.pk, name="issue_card", actor=talent)
+    return Card.objects.get(application=application)

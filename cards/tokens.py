@@ -1,0 +1,186 @@
+"""The signed token in a card's QR code: a CWT (RFC 8392) in a COSE_Sign1 (RFC 9052) signed with Ed25519, compressed
+with zlib and written in Base45 (RFC 9285), as the EU Digital COVID Certificate does, so that the QR stays small
+enough for a phone camera at arm's length and any verifier holding the public keys can check it offline.
+
+It holds the key id, the card number, tier, validity dates, the token's issue and expiry times and the masked name —
+never an identity number, birth date, phone or employer (spec "The credential").
+"""
+
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import base45
+import cbor2
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.utils import timezone
+
+from cards.keys import signing_key_active
+from cards.models import TIER_LETTER, Card
+
+PREFIX = "BYTC1:"
+# COSE header labels and the one algorithm accepted (RFC 9053: EdDSA is -8); anything else is refused, never tried.
+HEADER_ALG, HEADER_KID = 1, 4
+ALG_EDDSA = -8
+COSE_SIGN1_TAG = 18
+# CWT claims (RFC 8392) and the card's own, with short text keys to keep the QR small.
+CLAIM_ISS, CLAIM_EXP, CLAIM_IAT = 1, 4, 6
+ISSUER = "baiyun-talent-card"
+TIER_OF_LETTER = {letter: tier for tier, letter in TIER_LETTER.items()}
+# Limits checked before anything is decoded: a QR holds at most a few hundred characters.
+MAX_TOKEN_CHARS = 1200
+MAX_INFLATED_BYTES = 2048
+
+
+class TokenError(Exception):
+    """A token that is not one of ours or not intact; `reason` is a stable code for the verifier."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    kid: str
+    number: str
+    tier: str
+    valid_from: date
+    valid_until: date
+    issued_at: datetime
+    expires_at: datetime
+    masked_name: str
+
+
+def _day(value: date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def _from_day(value: object) -> date:
+    if not isinstance(value, int) or not 19000101 <= value <= 99991231:
+        raise TokenError("format")
+    try:
+        return date(value // 10000, value // 100 % 100, value % 100)
+    except ValueError:
+        raise TokenError("format") from None
+
+
+def card_token_issue(*, card: Card, lifetime: timedelta | None = None, now: datetime | None = None) -> str:
+    """A signed token of an issued card: valid until the end of its period, or for `lifetime` (the wallet's few
+    minutes, so that a screenshot goes stale)."""
+    if card.valid_from is None or card.valid_until is None:
+        raise ValueError("a card is signed once it is issued")
+    now = now or timezone.now()
+    period_end = datetime.combine(
+        card.valid_until + timedelta(days=1), datetime.min.time(), tzinfo=timezone.get_current_timezone()
+    )
+    expires = min(period_end, now + lifetime) if lifetime else period_end
+    claims = {
+        CLAIM_ISS: ISSUER,
+        CLAIM_IAT: int(now.timestamp()),
+        CLAIM_EXP: int(expires.timestamp()),
+        "n": card.number,
+        "t": TIER_LETTER[card.tier],
+        "f": _day(card.valid_from),
+        "u": _day(card.valid_until),
+        "h": card.masked_holder_name,
+    }
+    return PREFIX + base45.b45encode(zlib.compress(cose_sign1(cbor2.dumps(claims)), 9)).decode("ascii")
+
+
+def cose_sign1(payload: bytes) -> bytes:
+    """A COSE_Sign1 of `payload` by the active key, its id in the protected header (RFC 9052 §4.2)."""
+    key, private = signing_key_active()
+    protected = cbor2.dumps({HEADER_ALG: ALG_EDDSA, HEADER_KID: key.kid.encode("ascii")})
+    signature = private.sign(cbor2.dumps(["Signature1", protected, b"", payload]))
+    return cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
+
+
+def _inflate(data: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    try:
+        inflated = inflater.decompress(data, MAX_INFLATED_BYTES)
+    except zlib.error:
+        raise TokenError("format") from None
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise TokenError("format")
+    return inflated
+
+
+def _sign1_parts(data: bytes) -> tuple[bytes, dict, bytes, bytes]:
+    """The protected header (bytes and map), payload and signature of a COSE_Sign1, or TokenError("format")."""
+    try:
+        sign1 = cbor2.loads(data)
+    except (cbor2.CBORDecodeError, ValueError, TypeError, RecursionError, OverflowError):
+        raise TokenError("format") from None
+    if not isinstance(sign1, cbor2.CBORTag) or sign1.tag != COSE_SIGN1_TAG:
+        raise TokenError("format")
+    parts = sign1.value
+    if not isinstance(parts, list) or len(parts) != 4:
+        raise TokenError("format")
+    protected, _unprotected, payload, signature = parts
+    if not all(isinstance(part, bytes) for part in (protected, payload, signature)):
+        raise TokenError("format")
+    try:
+        header = cbor2.loads(protected)
+    except (cbor2.CBORDecodeError, ValueError, TypeError, RecursionError, OverflowError):
+        raise TokenError("format") from None
+    if not isinstance(header, dict):
+        raise TokenError("format")
+    return protected, header, payload, signature
+
+
+def cose_sign1_verify(data: bytes, *, keys: dict[str, Ed25519PublicKey]) -> tuple[str, bytes]:
+    """The key id and payload of a COSE_Sign1, checked in order: format, key id, pinned algorithm, signature."""
+    protected, header, payload, signature = _sign1_parts(data)
+    kid = header.get(HEADER_KID)
+    if not isinstance(kid, bytes):
+        raise TokenError("format")
+    kid_text = kid.decode("ascii", errors="replace")
+    if kid_text not in keys:
+        raise TokenError("unknown_key")
+    if header.get(HEADER_ALG) != ALG_EDDSA or set(header) - {HEADER_ALG, HEADER_KID}:
+        raise TokenError("algorithm")
+    try:
+        keys[kid_text].verify(signature, cbor2.dumps(["Signature1", protected, b"", payload]))
+    except InvalidSignature:
+        raise TokenError("signature") from None
+    return kid_text, payload
+
+
+def token_verify(token: str, *, keys: dict[str, Ed25519PublicKey]) -> TokenClaims:
+    """Checks, in order, the size and format, the key id, the pinned algorithm and the signature, and returns the
+    claims; the token's time and the card's period and status are the caller's next checks."""
+    token = token.strip()
+    if len(token) > MAX_TOKEN_CHARS:
+        raise TokenError("size")
+    if not token.startswith(PREFIX):
+        raise TokenError("format")
+    try:
+        compressed = base45.b45decode(token[len(PREFIX) :])
+    except (ValueError, TypeError):
+        raise TokenError("format") from None
+    kid, payload = cose_sign1_verify(_inflate(compressed), keys=keys)
+    try:
+        claims = cbor2.loads(payload)
+    except (cbor2.CBORDecodeError, ValueError, TypeError, RecursionError, OverflowError):
+        raise TokenError("format") from None
+    if not isinstance(claims, dict) or claims.get(CLAIM_ISS) != ISSUER:
+        raise TokenError("format")
+    number, letter, masked = claims.get("n"), claims.get("t"), claims.get("h")
+    issued, expires = claims.get(CLAIM_IAT), claims.get(CLAIM_EXP)
+    if not (isinstance(number, str) and isinstance(masked, str) and letter in TIER_OF_LETTER):
+        raise TokenError("format")
+    if not (isinstance(issued, int) and isinstance(expires, int) and 0 < issued < expires < 2**40):
+        raise TokenError("format")
+    return TokenClaims(
+        kid=kid,
+        number=number,
+        tier=TIER_OF_LETTER[letter],
+        valid_from=_from_day(claims.get("f")),
+        valid_until=_from_day(claims.get("u")),
+        issued_at=datetime.fromtimestamp(issued, tz=dt_timezone.utc),
+        expires_at=datetime.fromtimestamp(expires, tz=dt_timezone.utc),
+        masked_name=masked,
+    )

@@ -180,7 +180,7 @@ def token_verify(token: str, *, keys: dict[str, Ed25519PublicKey]) -> TokenClaim
         tier=TIER_OF_LETTER[letter],
         valid_from=_from_day(claims.get("f")),
         valid_until=_from_day(claims.get("u")),
-        issued_at=datetime.fromtimestamp(issued, tz=dt_timezone.utc),
-        expires_at=datetime.fromtimestamp(expires, tz=dt_timezone.utc),
+        issued_at=datetime.fromtimestamp(issued, tz=UTC),
+        expires_at=datetime.fromtimestamp(expires, tz=UTC),
         masked_name=masked,
     )

@@ -32,5 +32,5 @@ class EmployerAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceDesk)
 class ServiceDeskAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "phone", "benefit_items")
+    list_display = ("code", "name", "phone")
     search_fields = ("code", "name", "name_en")

@@ -87,15 +87,10 @@ class Employer(BilingualNameMixin):
 
 
 class ServiceDesk(BilingualNameMixin):
-    """服务承办部门: honours the card for the 第四条 services it provides (服务指南)."""
+    """服务承办部门: honours the card for the 第四条 services it provides (服务指南; the services name their desks)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     phone = models.CharField(_("enquiry phone"), max_length=50)
-    benefit_items = models.JSONField(
-        _("services provided"),
-        default=list,
-        help_text=_("The 第四条 item numbers (1–13) of the services this desk provides."),
-    )
 
     objects = CodeManager()
 

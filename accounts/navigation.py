@@ -22,7 +22,7 @@ ROLE_HOME = {
     Role.DEPARTMENT_REVIEWER: ("reviews:queue", {"role": Role.DEPARTMENT_REVIEWER.value}),
     Role.HR_REVIEWER: ("reviews:queue", {"role": Role.HR_REVIEWER.value}),
     Role.TALENT_OFFICE: ("reviews:queue", {"role": Role.TALENT_OFFICE.value}),
-    Role.SERVICE_DESK: ("accounts:workspace", {"role": Role.SERVICE_DESK.value}),
+    Role.SERVICE_DESK: ("benefits:desk", {}),
     Role.AUDITOR: ("reviews:queue", {"role": Role.AUDITOR.value}),
 }
 

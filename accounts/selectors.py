@@ -1,12 +1,9 @@
 """Reads for the accounts pages."""
 
-from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from eligibility.catalogue import catalogue_default
 
 # What each role does, in the words of 实施细则 第五条/第六条 and ../shared/spec/workflow.md.
 ROLE_DUTIES = {
@@ -52,14 +49,4 @@ def workspace_for(*, user: User, role: Role) -> dict:
         "role": role,
         "duties": ROLE_DUTIES[role],
         "organisations": organisations,
-        "services": desk_services(organisations) if role == Role.SERVICE_DESK else [],
     }
-
-
-def desk_services(desks) -> list[tuple[int, str]]:
-    """The 第四条 services the user's desks provide, numbered and named in the active language."""
-    policy = catalogue_default().policies[-1]
-    chinese = (get_language() or settings.LANGUAGE_CODE).startswith("zh")
-    names = {benefit.number: benefit.zh if chinese else benefit.en for benefit in policy.benefits}
-    numbers = sorted({number for desk in desks for number in desk.benefit_items})
-    return [(number, names[number]) for number in numbers if number in names]

@@ -45,6 +45,9 @@ def workspace(request: HttpRequest, role: str) -> HttpResponse:
     """A role's home: its organisation, its duties and where to do them."""
     if role not in Role.values or not request.user.has_role(Role(role)):
         raise Http404
+    if role == Role.SERVICE_DESK:
+        # A desk works on its own page: check a card, record a use, confirm bookings.
+        return redirect(role_home_url(Role.SERVICE_DESK))
     return render(request, "accounts/workspace.html", workspace_for(user=request.user, role=Role(role)))
 
 

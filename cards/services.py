@@ -11,12 +11,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, Employer, ServiceDesk, User
+from accounts.models import Department, Employer, User
 from accounts.roles import Role
 from applications.models import Application, HistoryEntry, Kind
 from applications.rules import department_ids
 from applications.services import NotAllowed, WorkflowError, date_add_months, today_local
 from applications.workflow import State
+from cards.desks_port import desks_providing
 from cards.models import (
     TIER_LETTER,
     Card,
@@ -185,12 +186,8 @@ def card_notices_record(*, card: Card) -> list[CardNotice]:
             )
         )
     units.append((Recipient.HR_BUREAU, {}, _users_with_role(User.objects, Role.HR_REVIEWER)))
-    granted = set(tier_benefits(card.tier))
-    for desk in ServiceDesk.objects.order_by("code"):
-        if granted & set(desk.benefit_items):
-            units.append(
-                (Recipient.SERVICE_DESK, {"service_desk": desk}, _users_with_role(desk.staff, Role.SERVICE_DESK))
-            )
+    for desk in desks_providing(numbers=tier_benefits(card.tier)):
+        units.append((Recipient.SERVICE_DESK, {"service_desk": desk}, _users_with_role(desk.staff, Role.SERVICE_DESK)))
     notices = []
     for recipient, unit, users in units:
         unit_object = next(iter(unit.values()), None)

@@ -40,7 +40,6 @@ class ServiceDeskFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"desk-{n}")
     name = factory.Sequence(lambda n: f"服务窗口{n}")
     phone = "86000000"
-    benefit_items = factory.List([4])
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -178,15 +178,3 @@ def test_demo_employers_have_valid_codes_and_departments():
         employer.full_clean()
     department_user = User.objects.get(username="department")
     assert list(department_user.departments.values_list("code", flat=True)) == ["sci-tech-industry"]
-
-
-def test_service_desk_home_lists_the_services_of_its_desk(client):
-    desk = ServiceDesk.objects.create(
-        code="health", name="区卫生健康局医管医政科", phone="39431784", benefit_items=[11, 6]
-    )
-    user = UserFactory(roles=[Role.SERVICE_DESK])
-    user.service_desks.add(desk)
-    client.force_login(user)
-    response = client.get(reverse("accounts:workspace", kwargs={"role": "service_desk"}))
-    assert response.context["services"] == [(6, "医疗保健服务"), (11, "定期体检服务")]
-    assert "39431784" in response.text

@@ -190,9 +190,12 @@ def test_issue_creates_the_midterm_assessment_due_in_the_districts_month(signing
 
 def test_issue_records_a_notice_for_each_unit(signing_key, mailoutbox, django_capture_on_commit_callbacks):
     from accounts.models import ServiceDesk
+    from benefits.models import Service
 
-    library = ServiceDesk.objects.create(code="lib", name="区图书馆", phone="1", benefit_items=[4])
-    ServiceDesk.objects.create(code="air", name="机场", phone="2", benefit_items=[13])
+    library = ServiceDesk.objects.create(code="lib", name="区图书馆", phone="1")
+    airport = ServiceDesk.objects.create(code="air", name="机场", phone="2")
+    Service.objects.get(number=4).department_links.create(desk=library)
+    Service.objects.get(number=13).department_links.create(desk=airport)
     UserFactory(roles=[Role.SERVICE_DESK], email="desk@example.org").service_desks.add(library)
     UserFactory(roles=[Role.HR_REVIEWER], email="hr@example.org")
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.services import DEMO_PASSWORD, demo_data_seed
@@ -12,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         accounts = demo_data_seed()
+        # The desks loaded above get their services (服务指南: each service's 承办部门).
+        call_command("benefits", "catalogue", verbosity=0)
         applications = demo_applications_seed(password=DEMO_PASSWORD)
         self.stdout.write("Demo accounts (username / password / role):")
         for username, password, role in accounts:

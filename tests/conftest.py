@@ -40,3 +40,11 @@ def _isolated_storage_and_tasks(settings, tmp_path):
 
     app.conf.task_always_eager = True
     yield
+
+
+@pytest.fixture
+def signing_key(db):
+    """An active signing key that signs cards' QR tokens, its private half in the test's own key directory."""
+    from cards.keys import signing_key_generate
+
+    return signing_key_generate(activate=True)

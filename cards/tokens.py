@@ -117,7 +117,7 @@ def _sign1_parts(data: bytes) -> tuple[bytes, dict, bytes, bytes]:
     if not isinstance(sign1, cbor2.CBORTag) or sign1.tag != COSE_SIGN1_TAG:
         raise TokenError("format")
     parts = sign1.value
-    if not isinstance(parts, list) or len(parts) != 4:
+    if not isinstance(parts, (list, tuple)) or len(parts) != 4:
         raise TokenError("format")
     protected, _unprotected, payload, signature = parts
     if not all(isinstance(part, bytes) for part in (protected, payload, signature)):

@@ -71,7 +71,10 @@ def article_4() -> dict[int, str]:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     text = text[text.index("优惠待遇。") :]  # after "可享受以下(一)至(十三)条…"
     parts = re.split(r"\((十[一二三]?|[一二三四五六七八九])\)", text)[1:]
-    return {NUMERALS.index(numeral) + 1: body.split("。", 1)[1] for numeral, body in zip(parts[::2], parts[1::2], strict=True)}
+    return {
+        NUMERALS.index(numeral) + 1: body.split("。", 1)[1]
+        for numeral, body in zip(parts[::2], parts[1::2], strict=True)
+    }
 
 
 SECTIONS = guide_sections()
@@ -93,7 +96,10 @@ def test_every_line_of_the_guide_is_in_the_catalogue_word_for_word(number, kind)
 
 @pytest.mark.parametrize("number", range(1, 14))
 def test_every_phone_number_of_the_guide_is_a_department_or_line_of_the_service(number, desks):
-    digits = {re.sub(r"\D", "", phone) for phone in re.findall(r"[（(]?0?\d{2,3}[）)]?\d{8,11}|\d{8,11}", normal(SECTIONS[number]))}
+    digits = {
+        re.sub(r"\D", "", phone)
+        for phone in re.findall(r"[（(]?0?\d{2,3}[）)]?\d{8,11}|\d{8,11}", normal(SECTIONS[number]))
+    }
     service = Service.objects.get(number=number)
     ours = {re.sub(r"\D", "", link.desk.phone) for link in service.department_links.all()}
     ours |= {re.sub(r"\D", "", line.phone) for line in service.lines.all()}

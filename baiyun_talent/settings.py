@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cards.tasks.expire_cards",
         "schedule": crontab(hour=0, minute=5),
     },
+    "cards-midterm-reminders": {
+        "task": "cards.tasks.send_midterm_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 EMAIL_BACKEND = email_backend_from_env(debug=DEBUG)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("eligibility/", include("eligibility.urls")),
+    path("cards/", include("cards.urls")),
     path("services/", include("benefits.urls")),
     path("api/v1/", include("eligibility.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -84,8 +84,6 @@ def mine(request: HttpRequest) -> HttpResponse:
         "bookings": list(selectors.bookings_of_holder(user=request.user)[:50]),
         "cancel_form": CancelForm(),
     }
-    if card is None and not context["uses"] and not context["bookings"]:
-        raise Http404
     return render(request, "benefits/mine.html", context)
 
 

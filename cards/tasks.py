@@ -55,3 +55,11 @@ def publish_status_list() -> None:
     from cards.status_list import status_list_publish
 
     status_list_publish()
+
+
+@shared_task
+def send_midterm_reminders() -> int:
+    """Each morning: employers reminded of mid-term assessments due within a month or overdue (第六条)."""
+    from cards.midterm import midterm_reminders_send
+
+    return midterm_reminders_send()

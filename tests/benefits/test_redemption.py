@@ -63,7 +63,7 @@ def test_periods_are_calendar_months_and_years():
     assert period_end(date(2026, 1, 1), "year") == date(2026, 12, 31)
 
 
-# 文化体育: 2 sessions per calendar month, at most 2 hours each ------------------------------------------------------------
+# 文化体育: 2 sessions per calendar month, at most 2 hours each -----------------------------------------------
 
 
 def test_two_gym_sessions_a_month_and_the_third_is_refused(gold_card, library):
@@ -141,7 +141,7 @@ def test_the_quota_belongs_to_the_holder_across_an_upgrade(gold_card, library, s
     assert refusal(gym, diamond, library).startswith("文化体育服务：持卡人本月（2026年6月）的 2 次免费使用已用 2 次")
 
 
-# 工会服务 / 定期体检: one of the two per calendar year ----------------------------------------------------------------------
+# 工会服务 / 定期体检: one of the two per calendar year ---------------------------------------------------------
 
 
 @pytest.fixture
@@ -302,7 +302,7 @@ def test_a_forged_token_is_refused(gold_card, settings, tmp_path):
     assert refusal(card_from_scan, text=forged, now=timezone.now()) == "此二维码并非本区签发：签名不符。请勿受理。"
 
 
-def test_an_unreadable_code_is_refused():
+def test_an_unreadable_code_is_refused(db):
     assert refusal(card_from_scan, text="BYTC1:not-base45", now=timezone.now()) == (
         "无法将此二维码识别为英才卡。请重新扫描或输入卡号。"
     )

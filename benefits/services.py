@@ -291,6 +291,15 @@ def booking_file(
     service = Service.objects.prefetch_related("quotas__point").get(pk=service_id)
     _check_service(card=card, service=service, today=today)
     now = timezone.now()
+    return_of = fields.get("return_of")
+    if return_of is not None and (
+        return_of.holder_id != holder.pk
+        or return_of.direction != Booking.Direction.DROP_OFF
+        or return_of.state == Booking.State.CANCELLED
+    ):
+        raise Refused(
+            _("The return leg must belong to one of your drop-offs that is not cancelled."), field="return_of"
+        )
     if service.number == AIRPORT:
         fields = {name: fields.get(name) for name in AIRPORT_FIELDS}
         missing = airport_missing({**fields, "starts_at": starts_at})
@@ -310,7 +319,6 @@ def booking_file(
         if starts_at <= now:
             raise Refused(_("Choose a time in the future."), field="starts_at")
         fields = {"note": (fields.get("note") or "").strip()[:300]}
-    return_of = fields.pop("return_of", None)
     booking = Booking.objects.create(
         number=_booking_number(),
         card=card,
@@ -318,7 +326,7 @@ def booking_file(
         service=service,
         point=point,
         starts_at=starts_at,
-        return_of=return_of,
+        return_of=return_of if service.number == AIRPORT else None,
         **fields,
     )
     if service.number == AIRPORT:
@@ -330,7 +338,9 @@ def booking_file(
 
 def _booking_for(*, booking_id: int, actor: User) -> tuple[Booking, bool]:
     """The booking locked, and whether the actor acts as its desk (else as its holder); others' answer 404."""
-    booking = Booking.objects.select_for_update().select_related("point", "service", "use").get(pk=booking_id)
+    booking = (
+        Booking.objects.select_for_update(of=("self",)).select_related("point", "service", "use").get(pk=booking_id)
+    )
     desk_ids = {desk.pk for desk in user_desks(actor)}
     if booking.point.desk_id in desk_ids:
         return booking, True
@@ -360,9 +370,14 @@ def booking_cancel(*, booking_id: int, actor: User, reason: str = "") -> Booking
     if booking.state == Booking.State.CANCELLED:
         raise Refused(_("This booking is already cancelled."))
     booking.state = Booking.State.CANCELLED
-    booking.save(update_fields=["state"])
-    if booking.use_id:
-        Use.objects.filter(pk=booking.use_id).update(cancelled_at=timezone.now())
+    use_id, booking.use = booking.use_id, None
+    booking.save(update_fields=["state", "use"])
+    # A round trip counted as one use: the return leg that still stands keeps the use its drop-off held.
+    heir = Booking.objects.filter(return_of=booking, use__isnull=True).exclude(state=Booking.State.CANCELLED).first()
+    if use_id and heir is not None:
+        Booking.objects.filter(pk=heir.pk).update(use_id=use_id)
+    elif use_id:
+        Use.objects.filter(pk=use_id).update(cancelled_at=timezone.now())
     _event(booking, BookingEvent.Action.CANCEL, actor, note=reason.strip()[:300])
     return booking
 

@@ -190,8 +190,10 @@ def test_issue_creates_the_midterm_assessment_due_in_the_districts_month(signing
 
 def test_issue_records_a_notice_for_each_unit(signing_key, mailoutbox, django_capture_on_commit_callbacks):
     from accounts.models import ServiceDesk
+    from benefits.catalogue import catalogue_load
     from benefits.models import Service
 
+    catalogue_load()
     library = ServiceDesk.objects.create(code="lib", name="区图书馆", phone="1")
     airport = ServiceDesk.objects.create(code="air", name="机场", phone="2")
     Service.objects.get(number=4).department_links.create(desk=library)

@@ -70,7 +70,7 @@ def desk_services(desks) -> list[Service]:
     return list(
         Service.objects.filter(policy=POLICY, department_links__desk__in=desks)
         .distinct()
-        .prefetch_related("points__desk", "quotas__point")
+        .prefetch_related(Prefetch("quotas", queryset=Quota.objects.select_related("point")))
         .order_by("number")
     )
 

@@ -119,14 +119,33 @@ def test_the_guide_pdf_holds_exactly_the_tiers_services_in_chinese(client, silve
     # A cover, the contents and one page a service at least, numbered from the second page.
     assert len(reader.pages) >= 9
     assert re.sub(r"\s+", "", pages[1]).endswith("2/" + str(len(reader.pages)))
-    # Fonts embedded: every font the pages use carries its font file (a subset of Noto Sans CJK SC).
+    # Fonts embedded: every font the pages use carries its font file (subsets of Noto Sans CJK SC, one weight).
     embedded = {}
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             embedded[str(font["/BaseFont"]).split("+", 1)[1]] = "/FontFile3" in descriptor or "/FontFile2" in descriptor
-    assert embedded == {"Noto-Sans-CJK-SC": True, "Noto-Sans-CJK-SC-Bold": True}
+    assert embedded == {"Noto-Sans-CJK-SC": True}
+    assert reader.metadata.title == f"英才卡服务指南 · {silver_card.number}"
+
+
+def test_the_shared_pages_are_rendered_once_for_holders_with_the_same_quotas(client, gold_card, desks, signing_key):
+    from django.core.cache import cache
+
+    from tests.factories import issued_card
+
+    other = issued_card(route="gold")
+    cache.clear()
+    client.force_login(gold_card.holder)
+    first = PdfReader(io.BytesIO(client.get(reverse("benefits:mine_pdf")).content))
+    cached = set(cache._cache)
+    client.force_login(other.holder)
+    second = PdfReader(io.BytesIO(client.get(reverse("benefits:mine_pdf")).content))
+    assert len(cached) == 1 and set(cache._cache) == cached
+    assert gold_card.number in first.pages[0].extract_text()
+    assert other.number in second.pages[0].extract_text()
+    assert gold_card.number not in second.pages[0].extract_text()
 
 
 def test_the_guide_pdf_in_english(client, gold_card, desks):

@@ -15,7 +15,6 @@ import hashlib
 import io
 from datetime import date
 
-import pikepdf
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -44,6 +43,8 @@ def _shared_pages(html: str) -> bytes:
 
 def guide_pdf(*, card: Card, today: date, language: str) -> bytes:
     """The guide of the card's services as a PDF in `language`, the holder's lines on its cover."""
+    import pikepdf  # imported on first use, as WeasyPrint is: the portal's other pages do not need it
+
     with translation.override(language):
         context = {"card": card, "today": today, "language": language, "tier_label": card.get_tier_display()}
         shared = render_to_string("benefits/guide_pdf.html", {**context, "guide": holder_guide(card=card, today=today)})

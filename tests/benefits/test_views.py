@@ -410,3 +410,13 @@ def test_seed_demo_gives_each_demo_desk_its_services(desks):
     desk = User.objects.get(username="desk")
     assert [link.service.number for link in desk.service_desks.get().service_links.all()] == [4]
     assert Service.objects.count() == 13
+
+
+def test_the_catalogue_and_the_districts_settings_are_edited_in_the_admin(client, desks):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    service = Service.objects.get(number=13)
+    response = client.get(reverse("admin:benefits_service_change", args=[service.pk]))
+    assert response.status_code == 200
+    assert "13560135683" in response.text
+    assert client.get(reverse("admin:benefits_benefitsettings_changelist")).status_code == 200

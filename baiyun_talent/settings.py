@@ -29,6 +29,10 @@ if not SECRET_KEY:
 elif len(SECRET_KEY) < 50 and not DEBUG:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long when DEBUG is off.")
 
+# The portal's public address, as printed in the cards' QR codes (cards.tokens.card_qr_text).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL must start with https:// or http://, not {PUBLIC_BASE_URL!r}.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 

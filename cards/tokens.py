@@ -9,17 +9,22 @@ never an identity number, birth date, phone or employer (spec "The credential").
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote, unquote
 
 import base45
 import cbor2
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.utils import timezone
 
 from cards.keys import signing_key_active
 from cards.models import TIER_LETTER, Card
 
 PREFIX = "BYTC1:"
+# The public verification page. The QR holds its address with the token in the fragment, so that a plain phone camera
+# opens the page, and the token, never sent to the server in the address, stays out of every access log.
+VERIFY_PATH = "/cards/verify/"
 # COSE header labels and the one algorithm accepted (RFC 9053: EdDSA is -8); anything else is refused, never tried.
 HEADER_ALG, HEADER_KID = 1, 4
 ALG_EDDSA = -8
@@ -30,6 +35,7 @@ ISSUER = "baiyun-talent-card"
 TIER_OF_LETTER = {letter: tier for tier, letter in TIER_LETTER.items()}
 # Limits checked before anything is decoded: a QR holds at most a few hundred characters.
 MAX_TOKEN_CHARS = 1200
+MAX_QR_TEXT_CHARS = 4 * MAX_TOKEN_CHARS
 MAX_INFLATED_BYTES = 2048
 
 
@@ -51,6 +57,7 @@ class TokenClaims:
     issued_at: datetime
     expires_at: datetime
     masked_name: str
+    status_index: int
 
 
 def _day(value: date) -> int:
@@ -85,8 +92,28 @@ def card_token_issue(*, card: Card, lifetime: timedelta | None = None, now: date
         "f": _day(card.valid_from),
         "u": _day(card.valid_until),
         "h": card.masked_holder_name,
+        # The card's position in the status list (cards.status_list), for offline verifiers.
+        "i": card.pk,
     }
     return PREFIX + base45.b45encode(zlib.compress(cose_sign1(cbor2.dumps(claims)), 9)).decode("ascii")
+
+
+def card_qr_text(token: str) -> str:
+    """What a card's QR code holds: the verification page's address with the token in its fragment.
+
+    Base45's space and percent sign are percent-encoded, so the address stays one URL for every phone camera while
+    the token keeps to the QR alphanumeric set (a QR library's segment optimisation keeps the code small)."""
+    return settings.PUBLIC_BASE_URL + VERIFY_PATH + "#" + quote(token, safe="$*+-./:")
+
+
+def token_from_qr_text(text: str) -> str:
+    """The token in what a QR code holds or a verifier pasted: the verification address or the bare token."""
+    text = text.strip()
+    if len(text) > MAX_QR_TEXT_CHARS:
+        raise TokenError("size")
+    if "#" in text:
+        text = unquote(text.split("#", 1)[1]).strip()
+    return text
 
 
 def cose_sign1(payload: bytes) -> bytes:
@@ -117,7 +144,7 @@ def _sign1_parts(data: bytes) -> tuple[bytes, dict, bytes, bytes]:
     if not isinstance(sign1, cbor2.CBORTag) or sign1.tag != COSE_SIGN1_TAG:
         raise TokenError("format")
     parts = sign1.value
-    if not isinstance(parts, list) or len(parts) != 4:
+    if not isinstance(parts, (list, tuple)) or len(parts) != 4:
         raise TokenError("format")
     protected, _unprotected, payload, signature = parts
     if not all(isinstance(part, bytes) for part in (protected, payload, signature)):
@@ -151,8 +178,9 @@ def cose_sign1_verify(data: bytes, *, keys: dict[str, Ed25519PublicKey]) -> tupl
 
 def token_verify(token: str, *, keys: dict[str, Ed25519PublicKey]) -> TokenClaims:
     """Checks, in order, the size and format, the key id, the pinned algorithm and the signature, and returns the
-    claims; the token's time and the card's period and status are the caller's next checks."""
-    token = token.strip()
+    claims; the token's time and the card's period and status are the caller's next checks. Takes the bare token or
+    the QR's text (card_qr_text)."""
+    token = token_from_qr_text(token)
     if len(token) > MAX_TOKEN_CHARS:
         raise TokenError("size")
     if not token.startswith(PREFIX):
@@ -169,8 +197,10 @@ def token_verify(token: str, *, keys: dict[str, Ed25519PublicKey]) -> TokenClaim
     if not isinstance(claims, dict) or claims.get(CLAIM_ISS) != ISSUER:
         raise TokenError("format")
     number, letter, masked = claims.get("n"), claims.get("t"), claims.get("h")
-    issued, expires = claims.get(CLAIM_IAT), claims.get(CLAIM_EXP)
+    issued, expires, index = claims.get(CLAIM_IAT), claims.get(CLAIM_EXP), claims.get("i")
     if not (isinstance(number, str) and isinstance(masked, str) and letter in TIER_OF_LETTER):
+        raise TokenError("format")
+    if not (isinstance(index, int) and 0 < index < 2**40):
         raise TokenError("format")
     if not (isinstance(issued, int) and isinstance(expires, int) and 0 < issued < expires < 2**40):
         raise TokenError("format")
@@ -183,4 +213,5 @@ def token_verify(token: str, *, keys: dict[str, Ed25519PublicKey]) -> TokenClaim
         issued_at=datetime.fromtimestamp(issued, tz=UTC),
         expires_at=datetime.fromtimestamp(expires, tz=UTC),
         masked_name=masked,
+        status_index=index,
     )

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from baiyun_talent.views import openapi_json
 
 urlpatterns = [
     path("", account_views.landing, name="landing"),
@@ -11,7 +12,10 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("eligibility/", include("eligibility.urls")),
+    path("cards/", include("cards.urls")),
     path("api/v1/", include("eligibility.api_urls")),
+    path("api/v1/", include("cards.api_urls")),
+    path("api/v1/openapi.json", openapi_json, name="openapi"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

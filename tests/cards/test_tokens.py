@@ -4,6 +4,7 @@ implementation (pycose) reading and writing it."""
 import base64
 import hashlib
 import hmac
+import json
 import zlib
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -343,3 +344,50 @@ def test_a_wallet_token_lasts_its_few_minutes(signing_key):
     with time_machine.travel(timezone.now() + timedelta(minutes=10)):
         # The signature stays intact: the token's time is the verifier's next check (cards.verification).
         assert token_verify(token, keys=verification_keys()).expires_at == claims.expires_at
+
+
+def test_activating_a_key_renders_the_credentials_issued_without_a_qr(django_capture_on_commit_callbacks):
+    from tests.factories import issued_card
+
+    card = issued_card(route="gold")
+    # No key was active at 发卡: the credential kept the face rendered at 制卡, without a QR.
+    Card.objects.filter(pk=card.pk).update(credential="cards/made.pdf", credential_rendered_at=card.produced_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        signing_key_generate(activate=True)
+    card.refresh_from_db()
+    assert card.credential_rendered_at > card.issued_at
+
+
+def test_the_keys_command_generates_lists_activates_and_retires(settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    output = StringIO()
+    call_command("cards", "keys", "generate", stdout=output)
+    first = output.getvalue().split()[0]
+    call_command("cards", "keys", "activate", first, stdout=output)
+    call_command("cards", "keys", "generate", stdout=output)
+    second = output.getvalue().splitlines()[-1].split()[0]
+    listing = StringIO()
+    call_command("cards", "keys", "list", stdout=listing)
+    rows = [line.split()[:2] for line in listing.getvalue().splitlines()]
+    assert rows == [[first, "active"], [second, "ready"]]
+    assert "private half here" in listing.getvalue()
+    call_command("cards", "keys", "activate", second, stdout=output)
+    call_command("cards", "keys", "retire", second, stdout=output)
+    jwks = StringIO()
+    call_command("cards", "keys", "jwks", stdout=jwks)
+    assert {key["kid"]: key["status"] for key in json.loads(jwks.getvalue())["keys"]} == {
+        first: "retired",
+        second: "retired",
+    }
+    with pytest.raises(CommandError, match=f"The key {first} is retired"):
+        call_command("cards", "keys", "activate", first, stdout=output)
+    call_command("cards", "keys", "generate", stdout=output)
+    third = output.getvalue().splitlines()[-1].split()[0]
+    (settings.CARD_KEYS_DIR / f"{third}.pem").unlink()
+    with pytest.raises(CommandError, match=f"The private key {third} is neither in"):
+        call_command("cards", "keys", "activate", third, stdout=output)
+    with pytest.raises(CommandError, match="No key"):
+        call_command("cards", "keys", "retire", "nonesuch", stdout=output)

@@ -77,8 +77,10 @@ class Command(BaseCommand):
             return
         try:
             self._keys(options)
-        except (SigningKeyError, SigningKey.DoesNotExist) as error:
-            raise CommandError(str(error) or f"No key {options.get('kid')}.") from None
+        except SigningKeyError as error:
+            raise CommandError(str(error)) from None
+        except SigningKey.DoesNotExist:
+            raise CommandError(f"No key {options['kid']}: `manage.py cards keys list` shows them.") from None
 
     def _keys(self, options: dict[str, Any]) -> None:
         action = options["key_action"]

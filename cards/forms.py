@@ -7,6 +7,7 @@ class VerifyForm(forms.Form):
 
     token = forms.CharField(
         label=_("Text of the QR code"),
+        label_suffix="",
         help_text=_("Scan the card's QR code, or paste the address it holds or the token beginning with BYTC1:."),
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),

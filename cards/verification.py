@@ -7,10 +7,14 @@ tier, number, validity — never the photo, the full name or why a card was term
 check the holder's identity document (第六条: 云聚英才卡仅限本人使用).
 """
 
-from collections.abc import Callable
+import functools
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +69,27 @@ IDENTITY_CHECK = _(
 )
 
 
+# With a cache every process shares (Redis), the cards' live status is kept in each process's memory under a version
+# that every change of a card's status for verifiers replaces (cards.services.card_status_changed), and each process
+# reads the version at most every STATUS_VERSION_SECONDS: a termination reaches every process within that time, the
+# process that made it at once. Without a shared cache, the status is read from the database each time.
+STATUS_VERSION_KEY = "cards:status-version"
+STATUS_VERSION_SECONDS = 1.0
+STATUS_MEMORY_MAX = 4096
+_status_memory: dict[tuple[str, str], "CardStatus"] = {}
+_status_version: dict = {"value": None, "read_at": 0.0}
+
+
+@dataclass(frozen=True)
+class CardStatus:
+    """What verification reads of a card's record: its state and period, and the card that replaced it."""
+
+    state: str
+    valid_from: date
+    valid_until: date
+    superseded_by_id: int | None
+
+
 @dataclass(frozen=True)
 class CardFace:
     """What a verifier may see of a card: no more than the card face, with the name masked."""
@@ -92,10 +117,13 @@ class Verification:
 
     def message(self) -> str:
         """The verifier's explanation in the active language."""
-        day = None
-        if self.card is not None:
-            day = self.card.valid_from if self.detail == "period_not_started" else self.card.valid_until
-        return str(MESSAGES[self.detail]) % {"date": day.isoformat() if day else ""}
+        return str(MESSAGES[self.detail]) % {"date": self.message_date()}
+
+    def message_date(self) -> str:
+        """The date the message names: the first day for a card not yet valid, else the last."""
+        if self.card is None:
+            return ""
+        return (self.card.valid_from if self.detail == "period_not_started" else self.card.valid_until).isoformat()
 
     @property
     def verdict_label(self) -> str:
@@ -142,7 +170,47 @@ def _period(valid_from: date, valid_until: date, *, today: date) -> tuple[str, s
     return None
 
 
-def _card_status(card: Card) -> tuple[str, str]:
+def card_status_of(number: str) -> CardStatus | None:
+    """The live status of an issued card by its number (one indexed row, or none from process memory)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return _card_status_read(number)
+    version = _status_version_current(backend)
+    status = _status_memory.get((number, version))
+    if status is None:
+        status = _card_status_read(number)
+        if status is not None:
+            if len(_status_memory) >= STATUS_MEMORY_MAX:
+                _status_memory.clear()
+            _status_memory[(number, version)] = status
+    return status
+
+
+def _card_status_read(number: str) -> CardStatus | None:
+    row = (
+        Card.objects.filter(number=number, issued_at__isnull=False)
+        .values_list("state", "valid_from", "valid_until", "superseded_by_id")
+        .first()
+    )
+    return CardStatus(*row) if row else None
+
+
+def _status_version_current(backend: RedisCache) -> str:
+    now = time.monotonic()
+    if _status_version["value"] is None or now - _status_version["read_at"] > STATUS_VERSION_SECONDS:
+        backend.add(STATUS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        _status_version.update(value=backend.get(STATUS_VERSION_KEY), read_at=now)
+    return _status_version["value"]
+
+
+def card_status_changed_everywhere() -> None:
+    """A card's status changed: every process reads the records again (called once the change is committed)."""
+    version = uuid.uuid4().hex
+    caches["default"].set(STATUS_VERSION_KEY, version, timeout=None)
+    _status_version.update(value=version, read_at=time.monotonic())
+
+
+def _card_status(card: Card | CardStatus) -> tuple[str, str]:
     if card.state == CardState.TERMINATED:
         return Verdict.TERMINATED, "terminated"
     if card.state == CardState.SUPERSEDED:
@@ -174,18 +242,14 @@ def card_verify(*, text: str, now: datetime | None = None) -> Verification:
     answer = _token_time(claims, now=now)
     if answer is not None:
         return Verification(verdict=answer[0], detail=answer[1], checked_at=now, card=face)
-    card = (
-        Card.objects.filter(number=claims.number, issued_at__isnull=False)
-        .only("state", "valid_from", "valid_until", "superseded_by")
-        .first()
-    )
-    if card is None:
+    status = card_status_of(claims.number)
+    if status is None:
         return Verification(verdict=Verdict.UNKNOWN, detail="no_such_card", checked_at=now)
     today = timezone.localdate(now)
-    verdict, detail = _period(card.valid_from, card.valid_until, today=today) or _card_status(card)
+    verdict, detail = _period(status.valid_from, status.valid_until, today=today) or _card_status(status)
     if verdict != Verdict.SUPERSEDED:
         return Verification(verdict=verdict, detail=detail, checked_at=now, card=face)
-    newest = card_newest_of_line(card)
+    newest = card_newest_of_line(Card.objects.get(number=claims.number))
     newest_face = CardFace(
         number=newest.number,
         tier=newest.tier,
@@ -225,35 +289,44 @@ def card_verify_offline(
 
 def verification_json(result: Verification, *, language: str) -> dict:
     """The API's answer: verdict, detail code, the messages in the request's language and in both, the card face."""
-
-    def both(text: Callable[[], str]) -> dict[str, str]:
-        answers = {}
-        for code, key in (("zh-hans", "zh"), ("en", "en")):
-            with translation.override(code):
-                answers[key] = str(text())
-        return answers
-
-    messages = both(result.message)
+    messages = _both("message", result.detail, result.message_date())
     return {
         "status": result.verdict,
         "detail": result.detail,
         "message": messages["en" if language.startswith("en") else "zh"],
         "messages": messages,
-        "check_identity": both(lambda: IDENTITY_CHECK),
-        "card": _face_json(result.card, both) if result.card else None,
-        "newest_card": (
-            {**_face_json(result.newest, both), "status": result.newest_verdict} if result.newest else None
-        ),
+        "check_identity": _both("identity"),
+        "card": _face_json(result.card) if result.card else None,
+        "newest_card": {**_face_json(result.newest), "status": result.newest_verdict} if result.newest else None,
         "checked_at": timezone.localtime(result.checked_at).isoformat(timespec="seconds"),
     }
 
 
-def _face_json(face: CardFace, both: Callable[[Callable[[], str]], dict[str, str]]) -> dict:
+def _face_json(face: CardFace) -> dict:
     return {
         "number": face.number,
         "tier": face.tier,
-        "tier_name": both(lambda: face.tier_label),
+        "tier_name": _both("tier", face.tier),
         "holder": face.masked_name,
         "valid_from": face.valid_from.isoformat(),
         "valid_until": face.valid_until.isoformat(),
     }
+
+
+def _both(kind: str, code: str = "", day: str = "") -> dict[str, str]:
+    return dict(zip(("zh", "en"), _texts(kind, code, day), strict=True))
+
+
+@functools.lru_cache(maxsize=1024)
+def _texts(kind: str, code: str, day: str) -> tuple[str, str]:
+    """A text of the answer in Chinese and English, translated once per process (the API's hot path)."""
+    texts = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            if kind == "message":
+                texts.append(str(MESSAGES[code]) % {"date": day})
+            elif kind == "tier":
+                texts.append(str(Tier(code).label))
+            else:
+                texts.append(str(IDENTITY_CHECK))
+    return texts[0], texts[1]

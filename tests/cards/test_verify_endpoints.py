@@ -199,3 +199,27 @@ def test_termination_without_an_active_key_still_ends_the_card(signing_key, djan
     card.refresh_from_db()
     assert card.state == "terminated"
     assert PublishedStatusList.objects.count() == 0
+
+
+def test_with_redis_the_status_is_read_once_and_a_termination_reaches_it(
+    client, signing_key, redis_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    card = issued_card(route="gold")
+    text = card_qr_text(card_token_issue(card=card))
+    assert client.post(API, {"token": text}, content_type="application/json").json()["status"] == "valid"
+    with django_assert_num_queries(0):
+        assert client.post(API, {"token": text}, content_type="application/json").json()["status"] == "valid"
+    with django_capture_on_commit_callbacks(execute=True):
+        card_terminate(card_id=card.pk, actor=UserFactory(roles=[Role.HR_REVIEWER]), reason=TerminationReason.RETIRED)
+    assert client.post(API, {"token": text}, content_type="application/json").json()["status"] == "terminated"
+
+
+def test_with_redis_the_rate_limit_is_shared_and_expires(client, signing_key, redis_cache, settings):
+    settings.CARD_VERIFY_RATE_LIMIT = 2
+    for _attempt in range(2):
+        assert client.post(API, {"token": "x"}, content_type="application/json").status_code == 200
+    assert client.post(API, {"token": "x"}, content_type="application/json").status_code == 429
+    redis = redis_cache._cache.get_client()
+    (key,) = redis.keys(f"{redis_cache.key_prefix}:*rate:card-verify:127.0.0.1:*")
+    assert int(redis.get(key)) == 3
+    assert 60 < redis.ttl(key) <= 120

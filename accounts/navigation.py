@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 
@@ -33,12 +34,26 @@ def role_home_url(role: Role) -> str:
     return reverse(name, kwargs=kwargs)
 
 
+# Pages besides a role's home that its navigation lists: the cards under management (第六条).
+ROLE_PAGES = {
+    Role.EMPLOYER: (("cards:midterm_list", _("Mid-term assessments")),),
+    Role.DEPARTMENT_REVIEWER: (("cards:register", _("Card register")),),
+    Role.HR_REVIEWER: (("cards:register", _("Card register")),),
+    Role.TALENT_OFFICE: (("cards:register", _("Card register")),),
+    Role.AUDITOR: (("cards:register", _("Card register")),),
+}
+
+
 def navigation_for(*, user, path: str) -> list[NavItem]:
-    """The navigation entries of the roles the user holds, in the order of the spec."""
+    """The navigation entries of the roles the user holds, in the order of the spec, then their other pages."""
     if not user.is_authenticated:
         return []
     items = []
     for role in user.roles:
         url = role_home_url(role)
         items.append(NavItem(label=role.label, url=url, active=path.startswith(url)))
+    pages = dict.fromkeys(page for role in user.roles for page in ROLE_PAGES.get(role, ()))
+    for name, label in pages:
+        url = reverse(name)
+        items.append(NavItem(label=label, url=url, active=path.startswith(url)))
     return items

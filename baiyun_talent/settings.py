@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cards.tasks.expire_cards",
         "schedule": crontab(hour=0, minute=5),
     },
+    "cards-midterm-reminders": {
+        "task": "cards.tasks.send_midterm_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # The offline verifiers' status list: signed again if a change was missed, and at least daily.
     "cards-status-list": {
         "task": "cards.tasks.refresh_status_list",

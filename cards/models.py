@@ -1,6 +1,7 @@
 """The card (实施细则 第二条): its number, holder, tier, 5-year period and state, with the history of each change."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -242,12 +243,14 @@ class CardSettings(models.Model):
     midterm_month = models.PositiveSmallIntegerField(
         _("mid-term assessment due in month"),
         default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(59)],
         help_text=_("The month of the 5-year management period in which the mid-term assessment is due."),
     )
 
     class Meta:
         verbose_name = _("district card settings")
         verbose_name_plural = _("district card settings")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="cards_settings_single_row")]
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)

@@ -4,7 +4,7 @@ from typing import Any
 
 from cards.tokens import MAX_QR_TEXT_CHARS
 from cards.verification import MESSAGES, Verdict
-from cards.views import API_MAX_BODY_BYTES
+from cards.verification_views import API_MAX_BODY_BYTES
 
 _BILINGUAL = {
     "type": "object",

@@ -1,5 +1,6 @@
 """Reads on cards: whose cards a user may see, a person's latest card, the tier's services, the assessments due."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -82,3 +83,22 @@ def midterm_overdue(*, today: date) -> QuerySet[MidtermAssessment]:
         .select_related("card__employer", "card__department")
         .order_by("due_on", "id")
     )
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    search: str = ""
+    state: str = ""
+    tier: str = ""
+
+
+def cards_register(*, user: User, filters: RegisterFilters) -> QuerySet[Card]:
+    """The cards a user manages, newest first, filtered as the register page asks."""
+    cards = cards_visible_to(user).select_related("employer", "department")
+    if filters.state:
+        cards = cards.filter(state=filters.state)
+    if filters.tier:
+        cards = cards.filter(tier=filters.tier)
+    if filters.search:
+        cards = cards.filter(Q(number=filters.search.upper()) | Q(holder_name__icontains=filters.search))
+    return cards.order_by("-produced_at", "-id")

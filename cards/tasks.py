@@ -70,3 +70,11 @@ def _publish(*, only_if_stale: bool) -> None:
     except SigningKeyError as error:
         # Online verification reads the live status meanwhile; the hourly refresh publishes once a key is active.
         logger.error("Status list not published: %s", error)
+
+
+@shared_task
+def send_midterm_reminders() -> int:
+    """Each morning: employers reminded of mid-term assessments due within a month or overdue (第六条)."""
+    from cards.midterm import midterm_reminders_send
+
+    return midterm_reminders_send()

@@ -68,7 +68,8 @@ def test_bulk_approve_reports_each_application(client, hr_reviewer, django_captu
     assert response.status_code == 200
     outcomes = [(outcome.application_id, outcome.result) for outcome in response.context["outcomes"]]
     assert outcomes == [(first.pk, "done"), (second.pk, "done"), (handled.pk, "already_handled")]
-    assert set(Application.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True)) == {"approved"}
+    # 第五条（五）: each approval queues 制卡, which runs in-process without Redis.
+    assert set(Application.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True)) == {"produced"}
     assert HistoryEntry.objects.filter(transition="approve", actor=hr_reviewer).count() == 2
     # Decided in bulk, then each applicant notified.
     assert set(first.applicant.notices.values_list("history_entry__transition", flat=True)) >= {"approve"}

@@ -249,7 +249,7 @@ def card_verify(*, text: str, now: datetime | None = None) -> Verification:
     verdict, detail = _period(status.valid_from, status.valid_until, today=today) or _card_status(status)
     if verdict != Verdict.SUPERSEDED:
         return Verification(verdict=verdict, detail=detail, checked_at=now, card=face)
-    newest = card_newest_of_line(Card.objects.get(number=claims.number))
+    newest = card_newest_of_line(Card.objects.get(pk=status.superseded_by_id))
     newest_face = CardFace(
         number=newest.number,
         tier=newest.tier,

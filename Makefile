@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SYSTEM_PACKAGES := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 BROWSER_PACKAGES := chromium chromium-driver
 
-.PHONY: run test install system-packages browser-packages messages translations lint format migrate demo clean
+.PHONY: run test install system-packages browser-packages messages translations lint format migrate demo screenshots clean
 
 run: install messages migrate demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -46,6 +46,10 @@ migrate: $(INSTALLED)
 
 demo: $(INSTALLED)
 	DEBUG=true $(BIN)/python manage.py seed_demo
+
+# Every main page as each role sees it, at 1280 and 390 px, in both languages, into var/screenshots/.
+screenshots: install browser-packages
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from baiyun_talent.views import openapi_json
 
 urlpatterns = [
     path("", account_views.landing, name="landing"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("cards/", include("cards.urls")),
     path("services/", include("benefits.urls")),
     path("api/v1/", include("eligibility.api_urls")),
+    path("api/v1/", include("cards.api_urls")),
+    path("api/v1/openapi.json", openapi_json, name="openapi"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

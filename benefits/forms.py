@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import Booking, Service, ServicePoint
+from cards.tokens import MAX_QR_TEXT_CHARS
 
 YES_NO = [(True, _("Yes")), (False, _("No"))]
 
@@ -15,7 +16,7 @@ def _yes_no(value):
 class CardCheckForm(forms.Form):
     card = forms.CharField(
         label=_("Card QR code or card number"),
-        max_length=1200,
+        max_length=MAX_QR_TEXT_CHARS,
         help_text=_("Scan the QR code on the holder's card or wallet, or type the number, e.g. BY-G-2026-000123."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )

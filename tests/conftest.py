@@ -48,3 +48,13 @@ def signing_key(db):
     from cards.keys import signing_key_generate
 
     return signing_key_generate(activate=True)
+
+
+@pytest.fixture(autouse=True)
+def _verification_keys_reread():
+    """Each test reads the keys of its own database: no process memory of an earlier test's keys."""
+    from cards.keys import verification_keys_forget
+
+    verification_keys_forget()
+    yield
+    verification_keys_forget()

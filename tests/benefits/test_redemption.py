@@ -15,7 +15,7 @@ from benefits.selectors import Refused, card_from_scan, desk_check
 from benefits.services import use_record
 from cards.models import Card
 from cards.services import card_terminate
-from cards.tokens import card_token_issue
+from cards.tokens import CLOCK_SKEW, card_token_issue
 from tests.benefits.conftest import desk_user
 from tests.factories import UserFactory
 
@@ -279,14 +279,23 @@ def test_a_scanned_token_finds_its_card(gold_card):
     assert card_from_scan(text=token, now=timezone.now()) == gold_card
 
 
+def test_the_scanned_text_of_the_cards_qr_code_finds_its_card(gold_card):
+    from cards.tokens import card_qr_text
+
+    text = card_qr_text(card_token_issue(card=gold_card, lifetime=timedelta(minutes=5)))
+    assert text.startswith("http")
+    assert card_from_scan(text=text, now=timezone.now()) == gold_card
+
+
 def test_a_typed_number_finds_its_card(gold_card):
     assert card_from_scan(text=f" {gold_card.number.lower()} ", now=timezone.now()) == gold_card
 
 
 def test_a_stale_wallet_token_is_refused(gold_card):
     token = card_token_issue(card=gold_card, lifetime=timedelta(minutes=5))
-    assert refusal(card_from_scan, text=token, now=timezone.now() + timedelta(minutes=5)) == (
-        "持卡人电子卡包中的二维码已过期（每隔几分钟更新一次，以防截图冒用）。请持卡人重新打开电子卡包。"
+    assert refusal(card_from_scan, text=token, now=timezone.now() + timedelta(minutes=5) + CLOCK_SKEW) == (
+        "此二维码已过期。持卡人电子卡页面上的二维码只在几分钟内有效，这是旧截图或长时间未刷新的页面："
+        "请持卡人重新打开电子卡页面，再扫描新的二维码。"
     )
 
 
@@ -299,12 +308,14 @@ def test_a_forged_token_is_refused(gold_card, settings, tmp_path):
     forged = card_token_issue(card=gold_card)
     forger.delete()  # the forger's key is not one the district publishes
     assert token != forged
-    assert refusal(card_from_scan, text=forged, now=timezone.now()) == "此二维码并非本区签发：签名不符。请勿受理。"
+    assert refusal(card_from_scan, text=forged, now=timezone.now()) == (
+        "此二维码不是真实的：并非由本平台签发，请勿受理。"
+    )
 
 
 def test_an_unreadable_code_is_refused(db):
     assert refusal(card_from_scan, text="BYTC1:not-base45", now=timezone.now()) == (
-        "无法将此二维码识别为英才卡。请重新扫描或输入卡号。"
+        "这不是云聚英才卡的二维码，或未能完整读取：请重新扫描或粘贴完整内容。"
     )
 
 

@@ -420,3 +420,8 @@ def test_the_catalogue_and_the_districts_settings_are_edited_in_the_admin(client
     assert response.status_code == 200
     assert "13560135683" in response.text
     assert client.get(reverse("admin:benefits_benefitsettings_changelist")).status_code == 200
+
+
+def test_the_desk_page_leads_to_the_public_verification_too(client, desks):
+    client.force_login(desk_user(desks["library"]))
+    assert '<a href="/cards/verify/">核验云聚英才卡</a>' in client.get(reverse("benefits:desk")).text

@@ -6,3 +6,28 @@ from django.utils import translation
 def _language_reset():
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The cache every process shares in production (Redis), under a key prefix of this test's own."""
+    import uuid
+
+    from django.core.cache import caches
+
+    from cards import verification
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis (REDIS_URL), as CI has")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": uuid.uuid4().hex,
+        }
+    }
+    # The process memory of card statuses belongs to the cache it was read under.
+    verification._status_memory.clear()
+    verification._status_version.update(value=None, read_at=0.0)
+    yield caches["default"]
+    caches["default"].clear()

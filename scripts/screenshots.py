@@ -1,0 +1,157 @@
+"""`make screenshots`: every main page, as each role sees it, at 1280 px and 390 px, in Chinese and English.
+
+Builds a demo site of its own (SQLite under var/screenshot-site, seeded by `seed_demo`), serves it on a free local
+port and drives headless Chromium through the pages, writing var/screenshots/<lang>-<width>/<who>-<page>.png.
+"""
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baiyun_talent.settings")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("VAR_DIR", str(BASE_DIR / "var" / "screenshot-site"))
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("REDIS_URL", None)
+
+OUTPUT = BASE_DIR / "var" / "screenshots"
+WIDTHS = (1280, 390)
+LANGUAGES = ("zh-hans", "en")
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(who signs in — "" for nobody —, a short name, the path) of every page worth looking at."""
+    from django.urls import reverse
+
+    from applications.models import Application
+
+    def application_of(username: str) -> int | None:
+        found = Application.objects.filter(applicant__username=username).order_by("-id").first()
+        return found.pk if found else None
+
+    listed = [
+        ("", "landing", "/"),
+        ("", "self-check", reverse("eligibility:self_check")),
+        ("", "login", reverse("accounts:login")),
+        ("", "register", reverse("accounts:register")),
+        ("", "verify-card", reverse("cards:verify")),
+        ("applicant", "my-applications", reverse("applications:home")),
+        ("applicant", "start", reverse("applications:start")),
+        ("employer", "employer-home", reverse("applications:employer_home")),
+        ("employer", "midterm", reverse("cards:midterm_list")),
+        ("department", "queue", reverse("reviews:queue", kwargs={"role": "department_reviewer"})),
+        ("hr", "queue", reverse("reviews:queue", kwargs={"role": "hr_reviewer"})),
+        ("hr", "statistics", reverse("reviews:statistics")),
+        ("hr", "card-register", reverse("cards:register")),
+        ("talent", "queue", reverse("reviews:queue", kwargs={"role": "talent_office"})),
+        ("desk", "workspace", reverse("accounts:workspace", kwargs={"role": "service_desk"})),
+        ("auditor", "queue", reverse("reviews:queue", kwargs={"role": "auditor"})),
+    ]
+    for username, reviewer in (("demo-wu", "department"), ("demo-zhou", "hr")):
+        pk = application_of(username)
+        if pk:
+            listed.append((username, "application", reverse("applications:detail", kwargs={"pk": pk})))
+            listed.append((reviewer, "review-file", reverse("reviews:application", kwargs={"pk": pk})))
+    return listed
+
+
+def site_build() -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("compilemessages", verbosity=0, ignore=[".venv"])
+    call_command("seed_demo", verbosity=0)
+
+
+def serve() -> str:
+    """The site on a free local port, in a background thread, with the static files."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
+    server.set_app(StaticFilesHandler(get_wsgi_application()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(5)
+    return driver
+
+
+def log_in(driver, base: str, username: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from accounts.services import DEMO_PASSWORD
+
+    driver.delete_all_cookies()
+    if not username:
+        return
+    driver.get(base + "/accounts/login/")
+    driver.find_element(By.ID, "id_username").send_keys(username)
+    driver.find_element(By.ID, "id_password").send_keys(DEMO_PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(driver, 15).until(lambda current: "/accounts/login/" not in current.current_url)
+
+
+def main() -> int:
+    site_build()
+    base = serve()
+    driver = browser()
+    written = 0
+    try:
+        signed_in = None
+        for who, name, path in pages():
+            if who != signed_in:
+                log_in(driver, base, who)
+                signed_in = who
+            for language in LANGUAGES:
+                driver.get(base + "/")
+                driver.add_cookie({"name": "django_language", "value": language, "path": "/"})
+                for width in WIDTHS:
+                    folder = OUTPUT / f"{language}-{width}"
+                    folder.mkdir(parents=True, exist_ok=True)
+                    driver.set_window_size(width, 900)
+                    driver.get(base + path)
+                    height = driver.execute_script("return document.documentElement.scrollHeight")
+                    driver.set_window_size(width, min(max(height, 600), 8000))
+                    driver.save_screenshot(str(folder / f"{who or 'public'}-{name}.png"))
+                    written += 1
+    finally:
+        driver.quit()
+    print(f"{written} screenshots in {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

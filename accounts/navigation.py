@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 
@@ -41,4 +42,7 @@ def navigation_for(*, user, path: str) -> list[NavItem]:
     for role in user.roles:
         url = role_home_url(role)
         items.append(NavItem(label=role.label, url=url, active=path.startswith(url)))
+        if role == Role.AUDITOR:
+            url = reverse("accounts:lockouts")
+            items.append(NavItem(label=_("Failed logins"), url=url, active=path.startswith(url)))
     return items

@@ -40,7 +40,7 @@ ROLE_PAGES = {
     Role.DEPARTMENT_REVIEWER: (("cards:register", _("Card register")),),
     Role.HR_REVIEWER: (("cards:register", _("Card register")),),
     Role.TALENT_OFFICE: (("cards:register", _("Card register")),),
-    Role.AUDITOR: (("cards:register", _("Card register")),),
+    Role.AUDITOR: (("cards:register", _("Card register")), ("accounts:lockouts", _("Failed logins"))),
 }
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
-import time
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
 
 from eligibility.catalogue import Blocker, Catalogue, Policy, catalogue_default
 from eligibility.dates import date_parse_iso
@@ -183,25 +182,17 @@ def _blocker_listing(blocker: Blocker) -> dict[str, object]:
     }
 
 
-def api_rate_check(*, client: str, now: float | None = None) -> int | None:
-    """Count one request of client in the current minute; the seconds to wait when over the limit, else None.
+def api_rate_check(*, request: HttpRequest) -> int | None:
+    """Count one request of the client in the current minute; the seconds to wait when over the limit, else None.
 
-    A fixed one-minute window in Django's cache (Redis in production, shared by every worker), so that a public,
-    unauthenticated endpoint cannot be used to load the server.
+    django-ratelimit in Django's cache (Redis in production, shared by every worker), by the client's address as the
+    configured proxies tell it (settings.RATELIMIT_IP_META_KEY), so that a public, unauthenticated endpoint cannot be
+    used to load the server.
     """
     limit = settings.ELIGIBILITY_API_RATE_LIMIT
     if limit <= 0:
         return None
-    now = time.time() if now is None else now
-    window = int(now // RATE_WINDOW_SECONDS)
-    key = f"eligibility-api-rate:{client}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add and incr: this request opens a fresh count.
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        count = 1
-    if count <= limit:
+    usage = get_usage(request, group="eligibility-api", key="ip", rate=(limit, RATE_WINDOW_SECONDS), increment=True)
+    if usage is None or not usage["should_limit"]:
         return None
-    return max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
+    return max(1, usage["time_left"])

@@ -52,8 +52,7 @@ def api_endpoint(*methods: str) -> Callable[[Callable[..., HttpResponse]], Calla
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            # REMOTE_ADDR only: a forwarded-for header is the client's to forge.
-            retry_after = api_rate_check(client=request.META.get("REMOTE_ADDR", ""))
+            retry_after = api_rate_check(request=request)
             if retry_after is not None:
                 error = BoundaryError(field="request", code="rate_limited", seconds=retry_after)
                 return _refused(error, status=429, headers={"Retry-After": str(retry_after)})

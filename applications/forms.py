@@ -14,9 +14,9 @@ from accounts.models import Department, Employer
 from accounts.validators import mobile_normalise, validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
 from applications.models import Kind, Tier
-from eligibility.catalogue import catalogue_default
-from eligibility.engine import criteria_of_tier, evaluate_data
+from eligibility.engine import criteria_of_tier
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, ProfileError
+from eligibility.selectors import catalogue_published, evaluation_in_force, policy_latest
 
 # Mainland mobile numbers, or an international number for applicants from abroad (第三条（一）12).
 MAX_INSURANCE_MONTHS = 600
@@ -270,7 +270,9 @@ def _profile_form_field(path: str, kind: str, choices: tuple[str, ...]) -> forms
 
 def honour_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The catalogue's honours grouped by the tier of the criterion they satisfy, named in the active language."""
-    policy = catalogue_default().policies[-1]
+    policy = policy_latest(on_date=timezone.localdate())
+    if policy is None:
+        return []
     chinese = _chinese()
     tier_of = {
         honour: criterion.tier for criterion in policy.criteria if criterion.tier for honour in criterion.honours
@@ -286,7 +288,8 @@ def honour_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 def criterion_name(code: str) -> str:
     """A criterion's code and name in the active language."""
-    criterion = catalogue_default().policies[-1].criterion_by_code.get(code)
+    policy = policy_latest(on_date=timezone.localdate())
+    criterion = policy.criterion_by_code.get(code) if policy else None
     if criterion is None:
         return code
     return f"{code} {criterion.zh if _chinese() else criterion.en}"
@@ -373,7 +376,7 @@ class EligibilityForm(forms.Form):
             return cleaned
         data = {**self.profile(), "case_by_case": cleaned.get("case_by_case", False)}
         try:
-            self.evaluation = evaluate_data(data, today=timezone.localdate())
+            self.evaluation = evaluation_in_force(data, today=timezone.localdate())
         except ProfileError as error:
             field = profile_field_name(error.field.split("[")[0])
             self.add_error(field if field in self.fields else None, error.zh if _chinese() else error.en)
@@ -381,7 +384,7 @@ class EligibilityForm(forms.Form):
         criteria = self.evaluation["criteria"]
         tier = cleaned.get("requested_tier")
         if tier:
-            if not criteria_of_tier(criteria, tier=tier):
+            if not criteria_of_tier(criteria, tier=tier, catalogue=catalogue_published()):
                 self.add_error(
                     "requested_tier",
                     _("Your answers do not meet any criterion of the %(tier)s; choose the tier the evaluation shows.")

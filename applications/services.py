@@ -22,9 +22,10 @@ from applications.rules import acting_role, department_ids
 from applications.selectors import applications_visible_to, card_of
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
 from applications.workflow import OPEN_STATES, Carry, State, TransitionSpec, spec_for
-from eligibility.catalogue import catalogue_default
-from eligibility.engine import criteria_of_tier, evaluate_data
+from eligibility.catalogue import Policy
+from eligibility.engine import criteria_of_tier
 from eligibility.profile import ProfileError
+from eligibility.selectors import catalogue_published, evaluation_in_force, policy_latest, policy_named
 
 # 申领指南 五（一）4: the professional qualification is asked for only when the applicant holds one.
 OPTIONAL_MATERIALS = frozenset({"professional_qualification"})
@@ -109,7 +110,7 @@ def _chinese() -> bool:
 
 def material_label(code: str) -> tuple[str, str]:
     """The label and description of a material code in the active language, from the policy catalogue."""
-    for policy in reversed(catalogue_default().policies):
+    for policy in reversed(catalogue_published().policies):
         for material in policy.basic_materials:
             if material.code == code:
                 if _chinese():
@@ -121,11 +122,16 @@ def material_label(code: str) -> tuple[str, str]:
     return code, ""
 
 
+def evaluation_policy(evaluation: dict) -> Policy | None:
+    """The version an evaluation used; during a lapse (none used), the last one in force, whose materials apply."""
+    return policy_named(evaluation.get("policy")) or policy_latest(on_date=today_local())
+
+
 def application_evaluate(*, application: Application, today: date | None = None) -> dict:
     """The eligibility result of the application's profile, on `today` unless the profile names a date."""
     profile = {key: value for key, value in application.profile.items() if key != "on_date"}
     profile["case_by_case"] = application.case_by_case
-    return evaluate_data(profile, today=today or today_local())
+    return evaluation_in_force(profile, today=today or today_local())
 
 
 class KindNotAllowed(WorkflowError):
@@ -255,7 +261,8 @@ def material_withdraw(*, material_id: int, actor: User) -> None:
 def materials_checklist(*, application: Application, evaluation: dict | None = None) -> list[ChecklistItem]:
     """申领指南 五: the basic materials plus the special evidence of the criteria claimed, each with its files."""
     evaluation = evaluation if evaluation is not None else application_evaluate(application=application)
-    basic = [material.code for material in catalogue_default().policies[-1].basic_materials]
+    policy = evaluation_policy(evaluation)
+    basic = [material.code for material in policy.basic_materials] if policy else []
     codes = list(dict.fromkeys([*basic, *evaluation.get("evidence", [])]))
     files: dict[str, list[Material]] = {}
     for material in application.materials.filter(is_current=True).order_by("uploaded_at", "id"):
@@ -358,7 +365,9 @@ def _check_tier(*, application: Application, evaluation: dict, problem) -> None:
                 % {"tier": Tier(card.tier).label},
             )
             return
-    if not criteria_of_tier(evaluation.get("criteria", []), tier=application.requested_tier):
+    if not criteria_of_tier(
+        evaluation.get("criteria", []), tier=application.requested_tier, catalogue=catalogue_published()
+    ):
         problem(
             "requested_tier",
             _("Your answers do not meet any criterion of the %(tier)s; choose the tier the self-check shows.")
@@ -388,7 +397,9 @@ def _carried(*, spec: TransitionSpec, application: Application, data: dict) -> d
             return errors  # 一事一议: the leading group decides the tier.
         if tier not in Tier.values:
             errors["determined_tier"] = [_("Choose the tier determined.")]
-        elif spec.name == "pass_second" and not criteria_of_tier(application.evaluation.get("criteria", []), tier=tier):
+        elif spec.name == "pass_second" and not criteria_of_tier(
+            application.evaluation.get("criteria", []), tier=tier, catalogue=catalogue_published()
+        ):
             # The leading group may decide any tier (第三条（四）); 复审 must point at a matched criterion.
             errors["determined_tier"] = [_("The determined tier must be backed by a criterion the application meets.")]
     return errors
@@ -407,7 +418,7 @@ def _on_submit(application: Application, *, today: date) -> None:
     application.evaluation = application_evaluate(application=application, today=today)
     if not application.claimed_criteria:
         application.claimed_criteria = criteria_of_tier(
-            application.evaluation["criteria"], tier=application.requested_tier or None
+            application.evaluation["criteria"], tier=application.requested_tier or None, catalogue=catalogue_published()
         )
 
 
@@ -517,7 +528,7 @@ def application_start(*, applicant: User, kind: str, self_check_profile: object 
     if isinstance(self_check_profile, dict):
         candidate = {key: value for key, value in self_check_profile.items() if key not in ("on_date", "case_by_case")}
         try:
-            evaluate_data(candidate, today=today_local())
+            evaluation_in_force(candidate, today=today_local())
         except ProfileError:
             candidate = {}
         profile = candidate

@@ -20,6 +20,7 @@ from applications.selectors import Available, applications_visible_to, transitio
 from applications.services import ChecklistItem, material_label, materials_checklist
 from applications.workflow import State
 from eligibility.engine import criteria_of_tier
+from eligibility.selectors import catalogue_published
 from reviews.caching import (
     CHOICES_VERSION,
     DEADLINES_VERSION,
@@ -554,7 +555,8 @@ class ReviewFile:
     def backed_tiers(self) -> list[str]:
         """The tiers a matched criterion of the evaluation backs (复审 may determine only these)."""
         criteria = self.evaluation.get("criteria", [])
-        return [tier for tier in Tier.values if criteria_of_tier(criteria, tier=tier)]
+        catalogue = catalogue_published()
+        return [tier for tier in Tier.values if criteria_of_tier(criteria, tier=tier, catalogue=catalogue)]
 
 
 def reviewer_may_open(user: User) -> bool:

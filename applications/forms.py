@@ -381,6 +381,9 @@ class EligibilityForm(forms.Form):
             field = profile_field_name(error.field.split("[")[0])
             self.add_error(field if field in self.fields else None, error.zh if _chinese() else error.en)
             return cleaned
+        if self.evaluation["policy"] is None:
+            # 第九条: no version in force; the answers are kept for when one is, and submission says why it waits.
+            return cleaned
         criteria = self.evaluation["criteria"]
         tier = cleaned.get("requested_tier")
         if tier:

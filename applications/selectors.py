@@ -1,5 +1,6 @@
 """Reads: which applications a user may see, what they may do to one, and what it still lacks."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,6 +14,7 @@ from applications.models import Application, HistoryEntry, Material, Notice, Sub
 from applications.rules import acting_role, department_ids
 from applications.workflow import TRANSITIONS, WAITING_STATES, State, TransitionSpec
 from eligibility.dates import date_add_years
+from eligibility.preview import StoredProfile
 
 # 第六条: a card is managed over a period of 5 years from its issue.
 CARD_PERIOD_YEARS = 5
@@ -175,3 +177,21 @@ def card_of(*, user: User, today: date) -> CardHeld | None:
         issued_on=issued_on,
         valid_until=date_add_years(issued_on, years=CARD_PERIOD_YEARS),
     )
+
+
+def stored_profiles() -> Iterator[StoredProfile]:
+    """Every application's eligibility answers (card holders' too), read in chunks for a successor's impact preview.
+
+    Withdrawn applications are left out: nobody waits for them.
+    """
+    rows = (
+        Application.objects.exclude(state=State.WITHDRAWN)
+        .order_by("pk")
+        .values_list("number", "full_name", "state", "kind", "profile", "case_by_case")
+    )
+    for number, full_name, state, kind, profile, case_by_case in rows.iterator(chunk_size=2000):
+        data = {key: value for key, value in (profile or {}).items() if key not in ("on_date", "case_by_case")}
+        data["case_by_case"] = case_by_case
+        yield StoredProfile(
+            reference={"number": number or "", "name": full_name, "state": state, "kind": kind}, data=data
+        )

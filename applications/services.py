@@ -25,7 +25,14 @@ from applications.workflow import OPEN_STATES, Carry, State, TransitionSpec, spe
 from eligibility.catalogue import Policy
 from eligibility.engine import criteria_of_tier
 from eligibility.profile import ProfileError
-from eligibility.selectors import catalogue_published, evaluation_in_force, policy_latest, policy_named
+from eligibility.selectors import (
+    catalogue_published,
+    evaluation_in_force,
+    evaluation_under,
+    policy_lapse,
+    policy_latest,
+    policy_named,
+)
 
 # 申领指南 五（一）4: the professional qualification is asked for only when the applicant holds one.
 OPTIONAL_MATERIALS = frozenset({"professional_qualification"})
@@ -128,9 +135,16 @@ def evaluation_policy(evaluation: dict) -> Policy | None:
 
 
 def application_evaluate(*, application: Application, today: date | None = None) -> dict:
-    """The eligibility result of the application's profile, on `today` unless the profile names a date."""
+    """The eligibility result of the application's profile on `today`, by the version in force.
+
+    A returned application stays with the version of its evaluation at submission, lapsed or not: it continues
+    through review under the rules it was submitted under (第九条).
+    """
     profile = {key: value for key, value in application.profile.items() if key != "on_date"}
     profile["case_by_case"] = application.case_by_case
+    stored = policy_named(application.evaluation.get("policy")) if application.state == State.RETURNED else None
+    if stored is not None:
+        return evaluation_under(profile, today=today or today_local(), policy=stored)
     return evaluation_in_force(profile, today=today or today_local())
 
 
@@ -331,7 +345,19 @@ def submission_problems(*, application: Application, today: date | None = None) 
     except ProfileError as error:
         problem("profile", _("The eligibility answers are not valid: %(error)s") % {"error": _profile_error(error)})
         evaluation = {"criteria": [], "evidence": [], "eligible": False}
-    _check_tier(application=application, evaluation=evaluation, problem=problem)
+    lapse = policy_lapse(on_date=today) if evaluation.get("policy", "") is None else None
+    if lapse is not None:
+        # 第九条: no version is in force; the draft is kept for when one is.
+        problem(
+            "policy",
+            _(
+                "The policy expired on %(date)s: applications can be submitted again once the revised policy is in "
+                "force. Your draft is kept."
+            )
+            % {"date": lapse.ended_on.isoformat()},
+        )
+    else:
+        _check_tier(application=application, evaluation=evaluation, problem=problem)
     for item in materials_checklist(application=application, evaluation=evaluation):
         if not item.satisfied:
             problem(item.code, _("%(material)s is missing.") % {"material": item.label})

@@ -86,6 +86,7 @@ FIELD_STEPS = {
     "insurance_months": "employment",
     "unit_tax_years": "employment",
     "declaration": "submit",
+    "policy": "eligibility",
 }
 TRANSITION_LABELS = {spec.name: spec.label for spec in TRANSITIONS}
 DOWNLOAD_HEADERS = {
@@ -120,6 +121,8 @@ def _problem_rows(problems: dict) -> list[dict]:
         step = FIELD_STEPS.get(field, "materials")
         if field == "declaration":
             label = _("Declaration of truth")
+        elif field == "policy":
+            label = _("Policy in force")
         elif field in FIELD_STEPS:
             label = Application._meta.get_field(field).verbose_name
         else:

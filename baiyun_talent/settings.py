@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "eligibility.context_processors.policy_lapse_notice",
             ],
         },
     },
@@ -163,6 +164,8 @@ MATERIAL_MAX_BYTES = env_int("MATERIAL_MAX_MB", default=10, minimum=1) * 1024 * 
 APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 1024 * 1024
 # Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
+# Where a draft policy's impact preview reads the stored profiles (eligibility imports no other app).
+ELIGIBILITY_STORED_PROFILES = "applications.selectors.stored_profiles"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()

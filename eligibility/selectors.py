@@ -13,14 +13,16 @@ from pathlib import Path
 from django.core.cache import cache
 
 from eligibility.catalogue import Catalogue, Policy, catalogue_build, catalogue_default, policy_parse
-from eligibility.engine import evaluate_data
+from eligibility.engine import evaluate_data, evaluate_under, result_to_dict
 from eligibility.models import PolicyStatus, PolicyVersion
+from eligibility.profile import parse_profile
 
 __all__ = [
     "PUBLISHED_DIGEST_KEY",
     "Lapse",
     "catalogue_published",
     "evaluation_in_force",
+    "evaluation_under",
     "policy_in_force",
     "policy_lapse",
     "policy_latest",
@@ -115,3 +117,46 @@ def policy_lapse(*, on_date: date) -> Lapse | None:
 def evaluation_in_force(data: Mapping[str, object], *, today: date) -> dict[str, object]:
     """The spec's evaluation of untrusted profile data against the versions published (ProfileError if invalid)."""
     return evaluate_data(data, today=today, catalogue=catalogue_published())
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A draft compiled, the version it follows, and what differs between them."""
+
+    version: PolicyVersion
+    draft: Policy
+    baseline: Policy | None
+    differences: list
+
+
+def policy_preview(*, version: PolicyVersion) -> Preview:
+    """What the talent office reads before publishing: the draft against the version it follows."""
+    from eligibility.preview import policy_baseline, policy_differences
+
+    draft = policy_parse(version.source, source=version.code)
+    others = [policy for policy in catalogue_published().policies if policy.code != draft.code]
+    baseline = policy_baseline(draft=draft, published=others)
+    return Preview(
+        version=version, draft=draft, baseline=baseline, differences=policy_differences(before=baseline, after=draft)
+    )
+
+
+def policy_versions() -> list[dict[str, object]]:
+    """Every version, shipped, published or draft, oldest first: what anyone may read, and what is pending."""
+    stored = {version.code: version for version in PolicyVersion.objects.all()}
+    rows: list[dict[str, object]] = []
+    for policy in catalogue_published().policies:
+        version = stored.pop(policy.code, None)
+        rows.append(
+            {"policy": policy, "version": version, "status": PolicyStatus.PUBLISHED, "shipped": version is None}
+        )
+    for version in stored.values():
+        rows.append({"policy": None, "version": version, "status": version.status, "shipped": False})
+    return rows
+
+
+def evaluation_under(data: Mapping[str, object], *, today: date, policy: Policy) -> dict[str, object]:
+    """The evaluation by one given version, whatever its dates: the version an application was submitted under."""
+    catalogue = catalogue_published()
+    profile = parse_profile(data, today=today, known_honours=catalogue.honour_codes)
+    return result_to_dict(evaluate_under(profile, policy=policy))

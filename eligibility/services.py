@@ -163,6 +163,8 @@ def policy_version_publish(*, version_id: int, actor: User | None, in_force_from
     version.published_by = actor
     version.published_at = timezone.now()
     version.save()
+    # Now for this transaction's own reads, and again on commit: another process may have cached the digest meanwhile.
+    cache.delete(PUBLISHED_DIGEST_KEY)
     transaction.on_commit(lambda: cache.delete(PUBLISHED_DIGEST_KEY))
     return version
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.utils import translation
 
 from eligibility.catalogue import POLICY_DIRECTORY, CatalogueError, catalogue_default, catalogue_load
 from eligibility.engine import evaluate
@@ -27,9 +28,11 @@ def policy_write(directory: Path, data: object, *, name: str = "baiyun-2021.yaml
 
 
 def load_error(directory: Path) -> str:
+    """The problems in English (the command line and the admin speak the reader's language)."""
     with pytest.raises(CatalogueError) as failed:
         catalogue_load(directory=directory)
-    return str(failed.value)
+    with translation.override("en"):
+        return str(failed.value)
 
 
 def line_of(path: Path, text: str, *, after: str = "") -> int:

@@ -81,42 +81,42 @@ def bad_inputs() -> list[tuple[str, str | bytes, str]]:
         (
             "syntax error",
             syntax,
-            f"baiyun-2027.yaml: line {line_number(syntax, '  - code: [D02') + 1}: not valid YAML: "
+            f"baiyun-2027.yaml: line {line_number(syntax, '  - code: [D02') + 1}: 不是有效的 YAML："
             "did not find expected ',' or ']'",
         ),
         (
             "unknown criterion field",
             unknown_field,
             f"baiyun-2027.yaml: line {line_number(unknown_field, 'weight: 3')}: criteria[10] (D11).weight: "
-            "unknown field “weight”",
+            "未知字段“weight”",
         ),
         (
             "overlapping dates",
             overlapping,
             f"baiyun-2027.yaml: line {line_number(overlapping, 'in_force_from:')}: in_force_from: "
-            "in force 2026-12-01 to 2031-12-01, overlapping baiyun-2021 (in force 2021-12-24 to 2026-12-24)",
+            "有效期2026-12-01至2031-12-01，与 baiyun-2021 的有效期（2021-12-24至2026-12-24）重叠",
         ),
         (
             "end before its start",
             end_before_start,
             f"baiyun-2027.yaml: line {line_number(end_before_start, 'in_force_until:')}: in_force_until: "
-            "in force until 2026-12-01, before it comes into force on 2026-12-25",
+            "有效期至2026-12-01，早于生效日期2026-12-25",
         ),
         (
             "tier without criteria",
             without_tier_criteria,
             f"baiyun-2027.yaml: line {line_number(without_tier_criteria, 'code: bronze')}: tiers[2].code: "
-            "tier “bronze” has no criteria",
+            "卡种“bronze”没有任何申领条件",
         ),
         (
             "not YAML at all",
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-            "baiyun-2027.yaml: the file is not UTF-8 text (YAML expected)",
+            "baiyun-2027.yaml: 文件不是 UTF-8 文本（应为 YAML）",
         ),
         (
             "text that is not a policy",
             "Dear colleagues, the revised rules are attached.\n",
-            "baiyun-2027.yaml: line 1: expected a mapping of fields, got 'Dear colleagues, the revised rules are attached.'",
+            "baiyun-2027.yaml: line 1: 应为字段映射，实为 'Dear colleagues, the revised rules are attached.'",
         ),
     ]
 
@@ -154,8 +154,8 @@ def test_two_versions_in_force_on_one_day_are_refused_at_publication():
     with pytest.raises(CatalogueError) as refused:
         policy_version_publish(version_id=second.pk, actor=None)
     assert str(refused.value) == (
-        f"baiyun-2027b: line {line_number(second.source, 'in_force_from:')}: in_force_from: in force 2027-06-01 to "
-        "2032-06-01, overlapping baiyun-2027 (in force 2026-12-25 to 2031-12-25)"
+        f"baiyun-2027b: line {line_number(second.source, 'in_force_from:')}: in_force_from: "
+        "有效期2027-06-01至2032-06-01，与 baiyun-2027 的有效期（2026-12-25至2031-12-25）重叠"
     )
     assert PolicyVersion.objects.get(pk=second.pk).status == PolicyStatus.DRAFT
 
@@ -164,10 +164,7 @@ def test_a_version_cannot_come_into_force_before_it_is_published():
     version = policy_version_load(text=successor_policy_text(), file_name="a.yaml", actor=None)
     with time_machine.travel(datetime(2026, 12, 27, 9, tzinfo=SHANGHAI)), pytest.raises(CatalogueError) as refused:
         policy_version_publish(version_id=version.pk, actor=None)
-    assert str(refused.value) == (
-        "baiyun-2027: in_force_from: a version cannot come into force before the day it is published "
-        "(2026-12-25 is before 2026-12-27)"
-    )
+    assert str(refused.value) == ("baiyun-2027: in_force_from: 版本不能早于发布当日生效（2026-12-25早于2026-12-27）")
 
 
 def test_a_published_version_is_not_loaded_again(tmp_path):
@@ -175,7 +172,7 @@ def test_a_published_version_is_not_loaded_again(tmp_path):
     assert run("load", str(path)) == (
         2,
         "",
-        "baiyun-2021.yaml: line 9: code: version “baiyun-2021” is already published: give the new version its own code\n",
+        "baiyun-2021.yaml: line 9: code: 版本“baiyun-2021”已发布：请为新版本另取代码\n",
     )
 
 
@@ -267,7 +264,7 @@ def test_the_impact_is_exported_as_a_list(stored_profiles, tmp_path):
     status, out, _err = run("impact", "baiyun-2027", "--csv", str(out_file))
     assert (status, out) == (0, "gains\t0\nloses\t1\ntier_up\t0\ntier_down\t1\ncriteria\t0\nunchanged\t2\ninvalid\t1\n")
     assert out_file.read_text(encoding="utf-8").splitlines() == [
-        "\ufeff申请编号,姓名,状态,类型,影响,原卡种,新卡种,原符合条件,新符合条件",
+        "\ufeff申报,姓名,状态,申领类型,影响,原卡种,新卡种,原符合条件,新符合条件",
         "BY2,BY2,submitted,new,卡种降低,diamond,gold,D17 G11 S07,G11 S07",
         "BY3,BY3,issued,new,不再符合条件,silver,,S06,",
         "BY5,BY5,draft,new,已存答案无效,,,,",

@@ -192,8 +192,12 @@ PROFILE_LABELS = {
     "retired": _("I have retired"),
     "employer.registered_in_district": _("My employer is registered in Baiyun District"),
     "employer.pays_tax_in_district": _("My employer pays its taxes in Baiyun District"),
-    "employer.institution_in_district": _("My employer is a public institution in Baiyun District"),
-    "employer.district_fiscal_funded": _("My post is funded by the district budget (civil servant or similar)"),
+    # 第三条: 本辖区内教学、医疗、科研机构.
+    "employer.institution_in_district": _("My employer is a teaching, medical or research institution in the district"),
+    # 第七条: 区属事业单位、国有企业等享受区财政拨款人员.
+    "employer.district_fiscal_funded": _(
+        "I am staff of a district public institution, state-owned enterprise or the like paid from the district budget"
+    ),
     "education.degree": _("Highest degree"),
     "education.postgraduate": _("Postgraduate education"),
     "education.full_time": _("Full-time study"),
@@ -211,7 +215,10 @@ PROFILE_LABELS = {
     "enterprise.agri_leader_level": _("Level of the leading agricultural enterprise"),
     "enterprise.key_above_scale": _("Key enterprise above designated size"),
     "enterprise.above_scale": _("Enterprise above designated size"),
-    "enterprise.economic_contribution_yuan": _("Your economic contribution to the district last year (yuan)"),
+    # 第三条（二）12: the enterprise's 上一年度经济贡献总额, not the applicant's.
+    "enterprise.economic_contribution_yuan": _(
+        "The enterprise's total economic contribution in the previous year (yuan)"
+    ),
     "enterprise.on_department_list": _("On the list of the industry department"),
     "enterprise.contest_level": _("Level of the innovation and entrepreneurship contest won"),
     "enterprise.contest_place": _("Prize won in the contest (1, 2 or 3)"),

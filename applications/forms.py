@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Employer
 from accounts.validators import mobile_normalise, validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
-from applications.models import Kind, Tier
+from applications.models import Kind, ScanOf, Tier
 from eligibility.engine import criteria_of_tier
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, ProfileError
 from eligibility.selectors import catalogue_published, evaluation_in_force, policy_latest
@@ -184,6 +184,17 @@ class EmploymentForm(forms.Form):
         max_value=MAX_TAX_YEARS,
         required=False,
         help_text=_("Only for a legal representative: the employer's lawful tax payment of the last 2 years."),
+    )
+    investment_promotion_recommended = forms.BooleanField(
+        label=_(
+            "My employer is a new investment enterprise recommended by the District Investment Promotion Bureau "
+            "for assessment as a whole (综合认定)"
+        ),
+        required=False,
+        help_text=_(
+            "Application guide 5(1)6: a legal representative whose employer has paid tax for under 2 years uploads "
+            "the bureau's recommendation instead of the tax proof."
+        ),
     )
 
 
@@ -465,10 +476,34 @@ class MaterialsForm(forms.Form):
             self.fields[f"replace-{item.code}"] = forms.BooleanField(
                 label=_("Replace the current files"), required=False
             )
+            if item.code != "photo":
+                # 申领指南 六（一）: a copy must carry “与原件相符” and the employer's seal.
+                self.fields[f"scan_of-{item.code}"] = forms.ChoiceField(
+                    label=_("The file is"), choices=ScanOf.choices, required=False, widget=forms.RadioSelect
+                )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for item in self.checklist:
+            name = f"scan_of-{item.code}"
+            if name in self.fields and cleaned.get(f"files-{item.code}") and not cleaned.get(name):
+                self.add_error(name, _("Say whether the file is a scan of the original or of a certified copy."))
+        return cleaned
 
     def rows(self) -> list[tuple]:
-        """Each checklist item with its upload field and replace option, for the template."""
-        return [(item, self[f"files-{item.code}"], self[f"replace-{item.code}"]) for item in self.checklist]
+        """Each checklist item with its upload field, the scan question and the replace option, for the template."""
+        return [
+            (
+                item,
+                self[f"files-{item.code}"],
+                self[f"scan_of-{item.code}"] if f"scan_of-{item.code}" in self.fields else None,
+                self[f"replace-{item.code}"],
+            )
+            for item in self.checklist
+        ]
+
+    def scan_of(self) -> dict[str, str]:
+        return {item.code: self.cleaned_data.get(f"scan_of-{item.code}", "") for item in self.checklist}
 
     def uploads(self) -> dict[str, list]:
         return {item.code: self.cleaned_data.get(f"files-{item.code}") or [] for item in self.checklist}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Employer, User
 from accounts.roles import Role
 from applications.identity import DocumentType, identity_number_validate
-from applications.models import Application, HistoryEntry, Kind, Material, Submission, Tier
+from applications.models import Application, HistoryEntry, Kind, Material, ScanOf, Submission, Tier
 from applications.rules import acting_role, department_ids
 from applications.selectors import applications_visible_to, card_of
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
@@ -36,6 +36,8 @@ from eligibility.selectors import (
 
 # 申领指南 五（一）4: the professional qualification is asked for only when the applicant holds one.
 OPTIONAL_MATERIALS = frozenset({"professional_qualification"})
+# 申领指南 五（一）6: the recommendation that a new investment enterprise be assessed as a whole (综合认定).
+RECOMMENDATION = "investment_promotion_recommendation"
 PHOTO = "photo"
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 # 第二条: 钻石卡 above 金卡 above 银卡.
@@ -57,6 +59,7 @@ SNAPSHOT_FIELDS = (
     "contract_valid_until",
     "insurance_months",
     "unit_tax_years",
+    "investment_promotion_recommended",
     "profile",
     "requested_tier",
     "case_by_case",
@@ -230,8 +233,17 @@ def application_update(*, application_id: int, actor: User, fields: dict) -> App
     return application
 
 
-def material_upload(*, application_id: int, actor: User, item: str, file, replace: bool = False) -> Material:
-    """Checks a scan by its content, stores it under a random name in private storage, and records it."""
+def material_upload(
+    *, application_id: int, actor: User, item: str, file, scan_of: str = "", replace: bool = False
+) -> Material:
+    """Checks a scan by its content, stores it under a random name in private storage, and records it.
+
+    申领指南 六（一）: every scan but the photo says whether it is of the original or of a certified copy.
+    """
+    if item != PHOTO and scan_of not in ScanOf.values:
+        raise ValidationError(
+            _("Say whether the file is a scan of the original or of a certified copy."), code="scan_of_missing"
+        )
     application = application_for_edit(application_id=application_id, actor=actor)
     inspected = inspect_upload(file, max_bytes=settings.MATERIAL_MAX_BYTES)
     if item == PHOTO:
@@ -260,6 +272,7 @@ def material_upload(*, application_id: int, actor: User, item: str, file, replac
             sha256=inspected.sha256,
             width=inspected.width,
             height=inspected.height,
+            scan_of="" if item == PHOTO else scan_of,
             revision=application.revision,
             uploaded_by=actor,
         )
@@ -278,6 +291,10 @@ def materials_checklist(*, application: Application, evaluation: dict | None = N
     policy = evaluation_policy(evaluation)
     basic = [material.code for material in policy.basic_materials] if policy else []
     codes = list(dict.fromkeys([*basic, *evaluation.get("evidence", [])]))
+    if comprehensive_assessment(application):
+        codes.insert(
+            codes.index("social_insurance_or_tax") + 1 if "social_insurance_or_tax" in codes else 0, RECOMMENDATION
+        )
     files: dict[str, list[Material]] = {}
     for material in application.materials.filter(is_current=True).order_by("uploaded_at", "id"):
         files.setdefault(material.item, []).append(material)
@@ -290,11 +307,22 @@ def materials_checklist(*, application: Application, evaluation: dict | None = N
                 label=label,
                 description=description,
                 required=code not in OPTIONAL_MATERIALS,
-                special=code not in basic,
+                special=code not in basic and code != RECOMMENDATION,
                 files=tuple(files.get(code, ())),
             )
         )
     return items
+
+
+def comprehensive_assessment(application: Application) -> bool:
+    """申领指南 五（一）6: a legal representative whose unit has paid tax for under two years, recommended by the
+    District Investment Promotion Bureau as a new investment enterprise, is assessed as a whole (综合认定).
+    """
+    return (
+        application.is_legal_representative
+        and application.investment_promotion_recommended
+        and (application.unit_tax_years or 0) < 2
+    )
 
 
 def submission_problems(*, application: Application, today: date | None = None) -> dict[str, list[str]]:
@@ -330,10 +358,13 @@ def submission_problems(*, application: Application, today: date | None = None) 
         )
     # 申领指南 五（一）6: 3 consecutive months of insurance or tax; a legal representative gives 2 years of unit tax.
     if application.is_legal_representative:
-        if (application.unit_tax_years or 0) < 2:
+        if (application.unit_tax_years or 0) < 2 and not comprehensive_assessment(application):
             problem(
                 "unit_tax_years",
-                _("As legal representative, provide the employer's tax proof of the last two years."),
+                _(
+                    "As legal representative, provide the employer's tax proof of the last two years, or, for a new "
+                    "investment enterprise, the District Investment Promotion Bureau's recommendation (综合认定)."
+                ),
             )
     elif (application.insurance_months or 0) < 3:
         problem(
@@ -567,7 +598,12 @@ def application_start(*, applicant: User, kind: str, self_check_profile: object 
 
 
 def materials_upload_many(
-    *, application_id: int, actor: User, uploads: dict[str, list], replace: frozenset[str] | set[str] = frozenset()
+    *,
+    application_id: int,
+    actor: User,
+    uploads: dict[str, list],
+    scan_of: dict[str, str],
+    replace: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[Material], dict[str, list[str]]]:
     """Stores every acceptable file of a materials form; a refused file does not stop the others (its item's error)."""
     checklist_codes = {
@@ -587,6 +623,7 @@ def materials_upload_many(
                         actor=actor,
                         item=item,
                         file=file,
+                        scan_of=scan_of.get(item, ""),
                         replace=item in replace and index == 0,
                     )
                 )

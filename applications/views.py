@@ -85,6 +85,7 @@ FIELD_STEPS = {
     "contract_valid_until": "employment",
     "insurance_months": "employment",
     "unit_tax_years": "employment",
+    "investment_promotion_recommended": "employment",
     "declaration": "submit",
     "policy": "eligibility",
 }
@@ -264,7 +265,11 @@ def _materials_step(request: HttpRequest, application: Application, context: dic
     )
     if request.method == "POST" and form.is_valid():
         stored, errors = materials_upload_many(
-            application_id=application.pk, actor=request.user, uploads=form.uploads(), replace=form.replaced()
+            application_id=application.pk,
+            actor=request.user,
+            uploads=form.uploads(),
+            scan_of=form.scan_of(),
+            replace=form.replaced(),
         )
         if not errors:
             messages.success(request, _("%(count)d file(s) uploaded.") % {"count": len(stored)})

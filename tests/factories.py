@@ -142,6 +142,7 @@ def application_with_materials(
                 actor=applicant,
                 item=item.code,
                 file=id_photo() if item.code == "photo" else jpeg_file(f"{item.code}.jpg"),
+                scan_of="original",
             )
     Application.objects.filter(pk=application.pk).update(declared_at=timezone.now())
     if submit:

@@ -78,16 +78,30 @@ def _bounds_test(getter: Callable[[Any], Any], bounds: tuple[tuple[str, Any], ..
 
 
 def _all_test(tests: tuple[Test, ...]) -> Test:
-    """Conjunction, short-circuiting in the order written."""
+    """Conjunction, short-circuiting in the order written; the short shapes the policy uses are spelled out, as a
+    chain of `and` costs a third of all() over a generator.
+    """
     if len(tests) == 1:
         return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda profile: first(profile) and second(profile)
+    if len(tests) == 3:
+        first, second, third = tests
+        return lambda profile: first(profile) and second(profile) and third(profile)
     return lambda profile: all(child(profile) for child in tests)
 
 
 def _any_test(tests: tuple[Test, ...]) -> Test:
-    """Disjunction, short-circuiting in the order written."""
+    """Disjunction, short-circuiting in the order written; short shapes spelled out as for _all_test."""
     if len(tests) == 1:
         return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda profile: first(profile) or second(profile)
+    if len(tests) == 3:
+        first, second, third = tests
+        return lambda profile: first(profile) or second(profile) or third(profile)
     return lambda profile: any(child(profile) for child in tests)
 
 

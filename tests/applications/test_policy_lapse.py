@@ -238,3 +238,37 @@ def test_an_upgrade_draft_waits_for_the_successor():
     assert problems["policy"] == [
         "细则已于2026-12-24有效期届满：待修订后的细则生效后方可再次提交申请。您的草稿会保留。",
     ]
+
+
+def test_the_self_check_reopens_on_the_successors_start_date(client):
+    from eligibility.forms import SelfCheckForm
+
+    with time_machine.travel(DAY_AFTER):
+        version = policy_version_load(
+            text=successor_policy_text(start=date(2026, 12, 28)), file_name="baiyun-2027.yaml", actor=None
+        )
+        policy_version_publish(version_id=version.pk, actor=None)
+    with time_machine.travel(datetime(2026, 12, 28, 9, tzinfo=SHANGHAI)):
+        # The successor's questionnaire: its new honour is asked too.
+        data = {name: field.initial or "" for name, field in SelfCheckForm().fields.items()}
+        data.update({"employer__registered_in_district": "yes", "honour__senior_professional_title": "yes"})
+        assert data["honour__baiyun_young_talent"] == "no"
+        client.post("/eligibility/self-check/", data)
+        response = client.get("/eligibility/self-check/result/")
+    evaluation = response.context["evaluation"]
+    assert (evaluation["policy"], evaluation["tier"], evaluation["blockers"]) == ("baiyun-2027", "diamond", [])
+    assert 'id="policy-lapse"' not in response.text
+
+
+def test_reviewers_read_an_evaluation_against_the_version_it_used(client):
+    application = application_with_materials(route="gold", submit=True)
+    department, _hr, _talent = reviewers_for(application)
+    with time_machine.travel(DAY_AFTER):
+        version = policy_version_load(
+            text=successor_policy_text(start=date(2026, 12, 28)), file_name="baiyun-2027.yaml", actor=None
+        )
+        policy_version_publish(version_id=version.pk, actor=None)
+    with time_machine.travel(datetime(2026, 12, 28, 9, tzinfo=SHANGHAI)):
+        client.force_login(department)
+        page = client.get(f"/reviews/applications/{application.pk}/").text
+    assert '依据细则 <a href="/eligibility/policies/baiyun-2021/">baiyun-2021</a>，评估日期 2026-06-01。' in page

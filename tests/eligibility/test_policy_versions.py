@@ -172,7 +172,8 @@ def test_a_published_version_is_not_loaded_again(tmp_path):
     assert run("load", str(path)) == (
         2,
         "",
-        "baiyun-2021.yaml: line 9: code: 版本“baiyun-2021”已发布：请为新版本另取代码\n",
+        f"baiyun-2021.yaml: line {line_number(SHIPPED_POLICY, 'code: baiyun-2021')}: code: "
+        "版本“baiyun-2021”已发布：请为新版本另取代码\n",
     )
 
 

@@ -37,6 +37,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "status", "in_force_from", "in_force_until", "published_at")
     list_filter = ("status",)
     change_list_template = "admin/eligibility/policyversion/change_list.html"
+    # No bulk deletion: it would not ask, version by version, whether it was published.
+    actions = None
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         # A published version never changes; a draft is replaced by loading its file again.

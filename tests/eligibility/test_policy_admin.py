@@ -183,3 +183,14 @@ def test_every_published_version_is_readable_and_drafts_are_not(client):
     assert page.status_code == 200
     assert page.context["source"].startswith("# 白云区云聚英才卡实施细则")
     assert client.get("/eligibility/policies/baiyun-2027/").status_code == 404
+
+
+def test_a_published_version_cannot_be_deleted_but_a_draft_can(client, talent):
+    draft = policy_version_load(text=successor_policy_text(), file_name="a.yaml", actor=talent)
+    published = policy_version_load(
+        text=successor_policy_text(code="baiyun-2032", start=date(2031, 12, 26)), file_name="b.yaml", actor=talent
+    )
+    client.post(f"{CHANGELIST}{published.pk}/publish/", {"in_force_from": "2031-12-26"})
+    assert client.post(f"{CHANGELIST}{published.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{CHANGELIST}{draft.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert list(PolicyVersion.objects.values_list("code", "status")) == [("baiyun-2032", "published")]

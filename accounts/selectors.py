@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, VerificationCode
 from accounts.roles import Role
-from eligibility.catalogue import catalogue_default
+from eligibility.selectors import policy_latest
 
 # What each role does, in the words of 实施细则 第五条/第六条 and ../shared/spec/workflow.md.
 ROLE_DUTIES = {
@@ -64,7 +64,10 @@ def workspace_for(*, user: User, role: Role) -> dict:
 
 def desk_services(desks) -> list[tuple[int, str]]:
     """The 第四条 services the user's desks provide, numbered and named in the active language."""
-    policy = catalogue_default().policies[-1]
+    # 第四条 as the version in force (or the last one, during a lapse: the cards issued keep their services).
+    policy = policy_latest(on_date=timezone.localdate())
+    if policy is None:
+        return []
     chinese = (get_language() or settings.LANGUAGE_CODE).startswith("zh")
     names = {benefit.number: benefit.zh if chinese else benefit.en for benefit in policy.benefits}
     numbers = sorted({number for desk in desks for number in desk.benefit_items})

@@ -85,7 +85,9 @@ FIELD_STEPS = {
     "contract_valid_until": "employment",
     "insurance_months": "employment",
     "unit_tax_years": "employment",
+    "investment_promotion_recommended": "employment",
     "declaration": "submit",
+    "policy": "eligibility",
 }
 TRANSITION_LABELS = {spec.name: spec.label for spec in TRANSITIONS}
 DOWNLOAD_HEADERS = {
@@ -120,6 +122,8 @@ def _problem_rows(problems: dict) -> list[dict]:
         step = FIELD_STEPS.get(field, "materials")
         if field == "declaration":
             label = _("Declaration of truth")
+        elif field == "policy":
+            label = _("Policy in force")
         elif field in FIELD_STEPS:
             label = Application._meta.get_field(field).verbose_name
         else:
@@ -261,7 +265,11 @@ def _materials_step(request: HttpRequest, application: Application, context: dic
     )
     if request.method == "POST" and form.is_valid():
         stored, errors = materials_upload_many(
-            application_id=application.pk, actor=request.user, uploads=form.uploads(), replace=form.replaced()
+            application_id=application.pk,
+            actor=request.user,
+            uploads=form.uploads(),
+            scan_of=form.scan_of(),
+            replace=form.replaced(),
         )
         if not errors:
             messages.success(request, _("%(count)d file(s) uploaded.") % {"count": len(stored)})

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "eligibility.context_processors.policy_lapse_notice",
             ],
         },
     },
@@ -207,6 +208,8 @@ MATERIAL_MAX_BYTES = env_int("MATERIAL_MAX_MB", default=10, minimum=1) * 1024 * 
 APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 1024 * 1024
 # Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
+# Where a draft policy's impact preview reads the stored profiles (eligibility imports no other app).
+ELIGIBILITY_STORED_PROFILES = "applications.selectors.stored_profiles"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The private halves of the cards' signing keys (cards.keys): files named <key id>.pem, or CARD_SIGNING_KEY_<KID>.
 CARD_KEYS_DIR = Path(os.environ.get("CARD_KEYS_DIR", VAR_DIR / "keys"))

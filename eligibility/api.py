@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
-from eligibility.catalogue import Blocker, Catalogue, Policy, catalogue_default
+from eligibility.catalogue import Blocker, Catalogue, Policy
 from eligibility.dates import date_parse_iso
-from eligibility.engine import evaluate_data
 from eligibility.profile import ProfileError
+from eligibility.selectors import catalogue_published, evaluation_in_force
 
 __all__ = [
     "RATE_WINDOW_SECONDS",
@@ -98,7 +98,7 @@ def on_date_parse(text: str | None, *, field: str = "on") -> date:
 
 def evaluation_run(data: object, *, today: date | None = None) -> dict[str, object]:
     """Evaluate one untrusted profile; raises ProfileError naming the field when it is invalid."""
-    return evaluate_data(data, today=today or today_local())  # type: ignore[arg-type]  # parse_profile checks it
+    return evaluation_in_force(data, today=today or today_local())  # type: ignore[arg-type]  # parse_profile checks it
 
 
 def _policy_listing(policy: Policy) -> dict[str, object]:
@@ -116,7 +116,7 @@ def _policy_listing(policy: Policy) -> dict[str, object]:
 
 def criteria_listing(*, on_date: date, catalogue: Catalogue | None = None) -> dict[str, object]:
     """The catalogue in force on on_date as JSON: tiers, criteria, blockers, honours, benefits and materials."""
-    catalogue = catalogue or catalogue_default()
+    catalogue = catalogue or catalogue_published()
     policy = catalogue.policy_for(on_date)
     if policy is None:
         # 第九条: nothing can be granted outside every version's validity; say why instead of listing nothing.

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -25,6 +25,7 @@ from eligibility.api import (
 from eligibility.forms import SelfCheckForm
 from eligibility.openapi import openapi_document
 from eligibility.profile import ProfileError
+from eligibility.selectors import catalogue_published, policy_named, stored_policy_source
 from eligibility.selfcheck import selfcheck_evaluate, selfcheck_profile
 
 # The questionnaire's raw answers, so that the result and "change my answers" survive a language switch.
@@ -136,3 +137,21 @@ def self_check_apply(request: HttpRequest) -> HttpResponse:
     profile, _unknown = selfcheck_profile(form.cleaned_data)
     request.session[PROFILE_SESSION_KEY] = profile
     return HttpResponseRedirect(reverse("applications:start"))
+
+
+@require_GET
+def policies(request: HttpRequest) -> HttpResponse:
+    """Every version ever published, with its dates: each evaluation names the one it used (第九条)."""
+    today = today_local()
+    rows = [{"policy": policy, "in_force": policy.in_force_on(today)} for policy in catalogue_published().policies]
+    return render(request, "eligibility/policies.html", {"rows": rows})
+
+
+@require_GET
+def policy(request: HttpRequest, code: str) -> HttpResponse:
+    """One published version as it reads: its dates, criteria, services and file. Drafts are not public."""
+    found = policy_named(code)
+    if found is None:
+        raise Http404
+    context = {"policy": found, "source": stored_policy_source(code), "in_force": found.in_force_on(today_local())}
+    return render(request, "eligibility/policy.html", context)

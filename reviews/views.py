@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +26,7 @@ from reviews.selectors import (
     queue_page,
     queue_role,
     queue_rows_all,
+    working_calendar_gaps,
 )
 from reviews.services import applications_bulk_transition, filters_from_json, queue_export_request
 from reviews.statistics import statistics_for
@@ -76,6 +78,8 @@ def queue(request: HttpRequest, role: str) -> HttpResponse:
                 rows_key, "reviews/includes/queue_rows.html", {"page": page, "bulk": bulk_form is not None}
             ),
             "filter_query": kept.urlencode(),
+            # Flagged to the talent office, who has the calendar updated: an unknown year is not silently ordinary.
+            "calendar_gaps": working_calendar_gaps(today=timezone.localdate()) if role == Role.TALENT_OFFICE else [],
             "next_query": next_query,
             "bulk_form": bulk_form,
             "bulk_html": cached_html(

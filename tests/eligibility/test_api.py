@@ -12,6 +12,9 @@ from eligibility.engine import evaluate_data
 from eligibility.openapi import EXAMPLES, FIELD_DESCRIPTIONS, openapi_document
 from eligibility.profile import FIELDS, ProfileError
 
+# The API and the command read the versions the district published.
+pytestmark = pytest.mark.django_db
+
 CASES = yaml.safe_load((settings.SHARED_DIR / "acceptance" / "eligibility_cases.yaml").read_text(encoding="utf-8"))
 EVALUATE = "/api/v1/eligibility/evaluate"
 CRITERIA = "/api/v1/eligibility/criteria"

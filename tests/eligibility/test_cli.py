@@ -14,6 +14,9 @@ from django.utils import translation
 from eligibility.engine import evaluate_data
 from eligibility.profile import ProfileError
 
+# The API and the command read the versions the district published.
+pytestmark = pytest.mark.django_db
+
 CASES = yaml.safe_load((settings.SHARED_DIR / "acceptance" / "eligibility_cases.yaml").read_text(encoding="utf-8"))
 VALID = [case for case in CASES if not case["expect"].get("error")]
 INVALID = [case for case in CASES if case["expect"].get("error")]

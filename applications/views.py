@@ -52,6 +52,7 @@ from applications.services import (
     materials_upload_many,
     submission_problems,
 )
+from applications.uploads import EXTENSIONS, UploadKind, name_for_kind
 from applications.workflow import OPEN_STATES, TRANSITIONS, State
 from eligibility.profile import ProfileError
 
@@ -420,7 +421,9 @@ def material_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         file,
         as_attachment=True,
-        filename=material.original_name or f"{material.item}.{material.kind}",
+        # Named after what the file is, also for files stored before names followed the content.
+        filename=name_for_kind(material.original_name, kind=UploadKind(material.kind))
+        or f"{material.item}.{EXTENSIONS[UploadKind(material.kind)]}",
         content_type=material.content_type,
     )
     for header, value in DOWNLOAD_HEADERS.items():

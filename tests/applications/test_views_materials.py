@@ -131,7 +131,7 @@ def test_a_path_in_the_file_name_is_dropped(client, draft):
         (
             "bomb.png",
             png_declaring(40_000, 40_000),
-            "bomb.png: This image has more than 50 megapixels; please scan at a lower resolution (300 dpi is enough).",
+            "bomb.png: This image has more than 20 megapixels; please scan at a lower resolution (300 dpi is enough).",
         ),
         (
             "broken.pdf",

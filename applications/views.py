@@ -28,6 +28,7 @@ from applications.selectors import (
     application_for_detail,
     application_timeline,
     applications_of_applicant,
+    applications_with_materials_visible_to,
     employer_applications,
     last_return,
     material_for_download,
@@ -341,6 +342,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": [(entry, TRANSITION_LABELS.get(entry.transition, entry.transition)) for entry in history],
         "returned": _returned_context(application),
         "submissions": _submission_files(application),
+        "materials_visible": is_owner
+        or applications_with_materials_visible_to(request.user).filter(pk=application.pk).exists(),
     }
     return render(request, "applications/detail.html", context)
 

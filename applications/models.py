@@ -317,6 +317,10 @@ class Notice(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_to = models.EmailField(_("e-mailed to"), blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # A failed e-mail is recorded here and sent again by the scheduled retry (applications.notices).
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_failed_at = models.DateTimeField(_("e-mail last failed"), null=True, blank=True)
+    email_error = models.CharField(_("e-mail error"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("notice")

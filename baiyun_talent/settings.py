@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Notices whose e-mail could not be sent (applications.notices) are sent again.
+    "notice-email-retry": {
+        "task": "applications.tasks.retry_notice_emails",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 EMAIL_BACKEND = email_backend_from_env(debug=DEBUG)

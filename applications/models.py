@@ -225,7 +225,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
 
 class Material(models.Model):
-    """One uploaded file for one item of the materials checklist. Never deleted: a replacement supersedes it."""
+    """One uploaded file for one item of the materials checklist. The record is never deleted; its stored file is
+    kept while it is current or part of a submitted version, and deleted otherwise (content_deleted_at)."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="materials")
     item = models.CharField(_("material"), max_length=64)
@@ -241,6 +242,8 @@ class Material(models.Model):
     is_current = models.BooleanField(_("current version"), default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # Set when the stored file was deleted: removed before any submission held it, or left in a withdrawn draft.
+    content_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("material")

@@ -141,7 +141,7 @@ def last_return(application: Application) -> HistoryEntry | None:
 def material_for_download(*, user: User, material_id: int) -> Material:
     """A file of an application whose materials the user may read; anything else does not exist for them."""
     return Material.objects.select_related("application").get(
-        pk=material_id, application__in=applications_with_materials_visible_to(user)
+        pk=material_id, application__in=applications_with_materials_visible_to(user), content_deleted_at__isnull=True
     )
 
 

@@ -2,13 +2,13 @@
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -157,6 +157,16 @@ def application_create(*, applicant: User, kind: str = Kind.NEW, profile: dict |
         raise WorkflowError(
             _("You already have an application in progress. Continue it, or withdraw it before starting another.")
         )
+    limit = settings.APPLICATIONS_PER_30_DAYS
+    since = timezone.now() - timedelta(days=30)
+    if Application.objects.filter(applicant=applicant, created_at__gte=since).count() >= limit:
+        raise WorkflowError(
+            _(
+                "You have started %(count)d applications in the last 30 days, the most allowed; "
+                "continue your latest one, or contact the district talent office."
+            )
+            % {"count": limit}
+        )
     application_kind_check(applicant=applicant, kind=kind, today=today_local())
     try:
         with transaction.atomic():
@@ -211,24 +221,43 @@ def application_update(*, application_id: int, actor: User, fields: dict) -> App
 
 
 def material_upload(*, application_id: int, actor: User, item: str, file, replace: bool = False) -> Material:
-    """Checks a scan by its content, stores it under a random name in private storage, and records it."""
+    """Checks a scan by its content, stores it under a random name in private storage, and records it.
+
+    Two limits keep the disk from filling: the current files of the application, and everything the person keeps
+    stored across their applications. The person's row is locked so that parallel uploads count each other.
+    """
     application = application_for_edit(application_id=application_id, actor=actor)
     inspected = inspect_upload(file, max_bytes=settings.MATERIAL_MAX_BYTES)
     if item == PHOTO:
         validate_id_photo(inspected)
-    used = application.materials.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
-    if used + inspected.size > settings.APPLICATION_MAX_BYTES:
-        raise ValidationError(
-            _("The materials of one application may not exceed %(limit)d MB in all; remove a file first."),
-            code="application_too_large",
-            params={"limit": settings.APPLICATION_MAX_BYTES // (1024 * 1024)},
-        )
-    name = default_storage.save(
-        random_storage_name(kind=inspected.kind, prefix=str(application.pk)), inspected.as_file()
-    )
     with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+        used = application.materials.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
+        if used + inspected.size > settings.APPLICATION_MAX_BYTES:
+            raise ValidationError(
+                _("The materials of one application may not exceed %(limit)d MB in all; remove a file first."),
+                code="application_too_large",
+                params={"limit": settings.APPLICATION_MAX_BYTES // (1024 * 1024)},
+            )
+        stored = Material.objects.filter(application__applicant=actor, content_deleted_at__isnull=True)
+        if (stored.aggregate(total=Sum("size"))["total"] or 0) + inspected.size > settings.APPLICANT_MAX_BYTES:
+            raise ValidationError(
+                _(
+                    "The files you keep stored, across all your applications, may not exceed %(limit)d MB; "
+                    "remove files you no longer need."
+                ),
+                code="applicant_too_large",
+                params={"limit": settings.APPLICANT_MAX_BYTES // (1024 * 1024)},
+            )
+        name = default_storage.save(
+            random_storage_name(kind=inspected.kind, prefix=str(application.pk)), inspected.as_file()
+        )
         if replace or item == PHOTO:
-            application.materials.filter(item=item, is_current=True).update(is_current=False)
+            superseded = Material.objects.filter(
+                pk__in=list(application.materials.filter(item=item, is_current=True).values_list("pk", flat=True))
+            )
+            superseded.update(is_current=False)
+            materials_content_delete(materials=superseded)
         return Material.objects.create(
             application=application,
             item=item,
@@ -246,10 +275,30 @@ def material_upload(*, application_id: int, actor: User, item: str, file, replac
 
 
 def material_withdraw(*, material_id: int, actor: User) -> None:
-    """Takes a file out of the current materials; it stays stored with the earlier versions."""
+    """Takes a file out of the current materials; its stored file is deleted unless a submitted version holds it."""
     material = Material.objects.select_related("application").get(pk=material_id, application__applicant=actor)
     application_for_edit(application_id=material.application_id, actor=actor)
-    Material.objects.filter(pk=material.pk).update(is_current=False)
+    with transaction.atomic():
+        removed = Material.objects.filter(pk=material.pk)
+        removed.update(is_current=False)
+        materials_content_delete(materials=removed)
+
+
+def materials_content_delete(*, materials: QuerySet[Material]) -> int:
+    """Deletes the stored files that no submitted version holds (once the transaction commits); records stay.
+
+    Reviewers compare submitted versions, so what was submitted is kept; anything else is the applicant's draft
+    work, and keeping it would let one person fill the disk (upload, remove, withdraw, start again).
+    """
+    doomed = list(
+        materials.filter(submissions__isnull=True, content_deleted_at__isnull=True).values_list("pk", "file").distinct()
+    )
+    if not doomed:
+        return 0
+    Material.objects.filter(pk__in=[pk for pk, _name in doomed]).update(content_deleted_at=timezone.now())
+    names = [name for _pk, name in doomed]
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return len(doomed)
 
 
 def materials_checklist(*, application: Application, evaluation: dict | None = None) -> list[ChecklistItem]:
@@ -503,6 +552,9 @@ def application_transition(
         determined_tier=application.determined_tier if Carry.DETERMINED_TIER in spec.carries else "",
         meeting_reference=meeting_reference.strip(),
     )
+    if name == "withdraw":
+        # A withdrawn application is never edited again: only what was submitted is kept.
+        materials_content_delete(materials=application.materials.all())
     if spec.notifies_applicant:
         from applications.tasks import notify_applicant
 

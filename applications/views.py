@@ -396,7 +396,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def material_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    """Takes a file out of the current materials (it stays stored with the earlier versions)."""
+    """Takes a file out of the current materials; it is deleted unless a submitted version holds it."""
     _applicant_only(request)
     try:
         material = Material.objects.only("application_id").get(pk=pk, application__applicant=request.user)

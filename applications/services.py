@@ -196,12 +196,14 @@ def application_for_edit(*, application_id: int, actor: User) -> Application:
 
 
 def employer_register(*, employer: Employer) -> Employer:
-    """The employer with this code: the one already registered, or this one, now saved."""
-    employer.full_clean(validate_unique=False)
-    registered, _created = Employer.objects.get_or_create(
-        uscc=employer.uscc, defaults={"name": employer.name, "department": employer.department}
-    )
-    return registered
+    """The confirmed employer with this code, or this one saved unconfirmed, private to the application."""
+    employer.full_clean(validate_unique=False, validate_constraints=False)
+    confirmed = Employer.objects.filter(uscc=employer.uscc, confirmed=True).first()
+    if confirmed is not None:
+        return confirmed
+    employer.confirmed = False
+    employer.save()
+    return employer
 
 
 def application_update(*, application_id: int, actor: User, fields: dict) -> Application:
@@ -209,8 +211,11 @@ def application_update(*, application_id: int, actor: User, fields: dict) -> App
     with transaction.atomic():
         application = application_for_edit(application_id=application_id, actor=actor)
         employer = fields.get("employer")
-        if employer is not None and employer.pk is None:
-            # 第三条: an employer not yet known, entered by its 统一社会信用代码, is registered on first use.
+        if employer is not None and not employer.confirmed:
+            # 第三条: an employer not yet known, entered by its 统一社会信用代码, is kept for this application until
+            # its department confirms it (reviews.services.employer_confirm).
+            if employer.pk is not None and application.employer_id != employer.pk:
+                raise NotAllowed(_("This employer was entered for another application."))
             fields = {**fields, "employer": employer_register(employer=employer)}
         for name, value in fields.items():
             if name not in SNAPSHOT_FIELDS and name != "employer":

@@ -220,7 +220,8 @@ def _saved(request: HttpRequest, application: Application, step: str) -> HttpRes
 def _simple_step(request: HttpRequest, application: Application, step: str, context: dict) -> HttpResponse:
     form_class = SIMPLE_FORMS[step]
     initial = {name: getattr(application, name) for name in form_class.base_fields if hasattr(application, name)}
-    form = form_class(request.POST or None, initial=initial)
+    options = {"current_employer": application.employer} if form_class is ContactForm else {}
+    form = form_class(request.POST or None, initial=initial, **options)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if hasattr(application, name)}
         application_update(application_id=application.pk, actor=request.user, fields=fields)

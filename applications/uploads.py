@@ -52,7 +52,7 @@ _DOCX_PARTS = re.compile(
     r"|_rels/\.rels"
     r"|docprops/[\w.-]+\.xml|docprops/thumbnail\.(?:jpe?g|png|emf|wmf)"
     r"|customxml/(?:_rels/)?[\w.-]+\.(?:xml|rels)"
-    r"|word/(?:(?:_rels|theme|theme/_rels|glossary|glossary/_rels|diagrams|charts|charts/_rels)/)?[\w.-]+\.(?:xml|rels)"
+    r"|word/(?:(?:theme|glossary|diagrams|charts)/)?(?:_rels/)?[\w.-]+\.(?:xml|rels)"
     r"|word/media/[\w.-]+\.(?:png|jpe?g|jfif|gif|bmp|tiff?|emf|wmf|wdp|svg)"
     r"|word/fonts/[\w.-]+\.odttf"
     r"|word/printersettings/[\w.-]+\.bin"

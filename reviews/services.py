@@ -77,7 +77,11 @@ def employer_confirm(*, application_id: int, actor: User) -> Employer:
     department. If the code was confirmed meanwhile for another entry, the application moves to that one.
     """
     application = applications_visible_to(actor).get(pk=application_id)
-    if not actor.has_role(Role.DEPARTMENT_REVIEWER) or application.department_id not in department_ids(actor):
+    if (
+        application.employer_id is None
+        or not actor.has_role(Role.DEPARTMENT_REVIEWER)
+        or application.department_id not in department_ids(actor)
+    ):
         raise NotAllowed(_("Only a reviewer of the application's industry department may confirm its employer."))
     employer = Employer.objects.select_for_update().get(pk=application.employer_id)
     if employer.confirmed:

@@ -15,7 +15,9 @@ from django.conf import settings
 BUILD_SCRIPT = "scripts/build-static"
 # What the image holds besides the code: the script writes compiled translations beside the catalogue, so it runs
 # in a copy of the project rather than in the checkout the other tests read.
-NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "var", "__pycache__", ".pytest_cache", ".ruff_cache", "*.mo")
+NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".venv", "var", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "*.mo"
+)
 
 
 def free_port() -> int:

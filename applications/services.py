@@ -302,7 +302,12 @@ def materials_content_delete(*, materials: QuerySet[Material]) -> int:
         return 0
     Material.objects.filter(pk__in=[pk for pk, _name in doomed]).update(content_deleted_at=timezone.now())
     names = [name for _pk, name in doomed]
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
     return len(doomed)
 
 

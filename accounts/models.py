@@ -55,7 +55,7 @@ class Department(BilingualNameMixin):
 
 class EmployerManager(models.Manager):
     def get_by_natural_key(self, uscc: str):
-        return self.get(uscc=uscc)
+        return self.get(uscc=uscc, confirmed=True)
 
 
 class Employer(BilingualNameMixin):
@@ -64,7 +64,6 @@ class Employer(BilingualNameMixin):
     uscc = models.CharField(
         _("unified social credit code"),
         max_length=18,
-        unique=True,
         validators=[validate_uscc],
         help_text=_("The 18-character 统一社会信用代码 on the business licence."),
     )
@@ -72,6 +71,9 @@ class Employer(BilingualNameMixin):
         Department, on_delete=models.PROTECT, related_name="employers", verbose_name=_("industry department")
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # An employer an applicant typed in stays private to that application until its department confirms it;
+    # until then it is listed nowhere else, and another applicant typing the same code gets an entry of their own.
+    confirmed = models.BooleanField(_("confirmed by its department"), default=True)
 
     objects = EmployerManager()
 
@@ -79,6 +81,11 @@ class Employer(BilingualNameMixin):
         ordering = ["name"]
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=models.Q(confirmed=True), name="accounts_employer_unique_confirmed_uscc"
+            ),
+        ]
 
     def save(self, *args, **kwargs) -> None:
         self.uscc = self.uscc.strip().upper()

@@ -52,6 +52,7 @@ def demo_data_seed() -> list[tuple[str, str, Role]]:
     for body, name, name_en, department_code in DEMO_EMPLOYERS:
         employer, _ = Employer.objects.update_or_create(
             uscc=body + uscc_check_character(body),
+            confirmed=True,
             defaults={
                 "name": name,
                 "name_en": name_en,

@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +124,15 @@ class ContactForm(forms.Form):
         help_text=_("The department that does the initial review of your application (第五条（二）)."),
     )
 
+    def __init__(self, *args, current_employer: Employer | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Confirmed employers, and the one this application entered itself (private until confirmed).
+        self.current_employer = current_employer
+        visible = Q(confirmed=True)
+        if current_employer is not None:
+            visible |= Q(pk=current_employer.pk)
+        self.fields["employer"].queryset = Employer.objects.filter(visible).order_by("name")
+
     def clean_mobile(self) -> str:
         mobile = self.cleaned_data["mobile"]
         return mobile_normalise(mobile) if mobile.strip() else ""
@@ -137,12 +147,18 @@ class ContactForm(forms.Form):
         except ValidationError as error:
             self.add_error("employer_uscc", error)
             return cleaned
-        found = Employer.objects.filter(uscc=uscc).first()
+        found = Employer.objects.filter(uscc=uscc, confirmed=True).first()
         if found is None:
+            current = self.current_employer
+            own = current if current is not None and not current.confirmed and current.uscc == uscc else None
             name, department = cleaned.get("employer_name", "").strip(), cleaned.get("employer_department")
             if name and department:
-                # Registered with this application when it is saved (applications.services.application_update).
-                cleaned["employer"] = Employer(uscc=uscc, name=name, department=department)
+                # Saved with this application (applications.services.application_update), unconfirmed.
+                cleaned["employer"] = Employer(
+                    pk=own.pk if own else None, uscc=uscc, name=name, department=department, confirmed=False
+                )
+            elif own is not None:
+                cleaned["employer"] = own
             else:
                 self.add_error(
                     "employer_uscc",

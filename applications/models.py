@@ -237,7 +237,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
 
 class Material(models.Model):
-    """One uploaded file for one item of the materials checklist. Never deleted: a replacement supersedes it."""
+    """One uploaded file for one item of the materials checklist. The record is never deleted; its stored file is
+    kept while it is current or part of a submitted version, and deleted otherwise (content_deleted_at)."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="materials")
     item = models.CharField(_("material"), max_length=64)
@@ -255,6 +256,8 @@ class Material(models.Model):
     is_current = models.BooleanField(_("current version"), default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # Set when the stored file was deleted: removed before any submission held it, or left in a withdrawn draft.
+    content_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("material")
@@ -331,6 +334,10 @@ class Notice(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_to = models.EmailField(_("e-mailed to"), blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # A failed e-mail is recorded here and sent again by the scheduled retry (applications.notices).
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_failed_at = models.DateTimeField(_("e-mail last failed"), null=True, blank=True)
+    email_error = models.CharField(_("e-mail error"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("notice")

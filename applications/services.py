@@ -2,13 +2,13 @@
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -195,6 +195,16 @@ def application_create(*, applicant: User, kind: str = Kind.NEW, profile: dict |
         raise WorkflowError(
             _("You already have an application in progress. Continue it, or withdraw it before starting another.")
         )
+    limit = settings.APPLICATIONS_PER_30_DAYS
+    since = timezone.now() - timedelta(days=30)
+    if Application.objects.filter(applicant=applicant, created_at__gte=since).count() >= limit:
+        raise WorkflowError(
+            _(
+                "You have started %(count)d applications in the last 30 days, the most allowed; "
+                "continue your latest one, or contact the district talent office."
+            )
+            % {"count": limit}
+        )
     kind = application_kind_check(applicant=applicant, kind=kind, today=today_local())
     try:
         with transaction.atomic():
@@ -224,12 +234,14 @@ def application_for_edit(*, application_id: int, actor: User) -> Application:
 
 
 def employer_register(*, employer: Employer) -> Employer:
-    """The employer with this code: the one already registered, or this one, now saved."""
-    employer.full_clean(validate_unique=False)
-    registered, _created = Employer.objects.get_or_create(
-        uscc=employer.uscc, defaults={"name": employer.name, "department": employer.department}
-    )
-    return registered
+    """The confirmed employer with this code, or this one saved unconfirmed, private to the application."""
+    employer.full_clean(validate_unique=False, validate_constraints=False)
+    confirmed = Employer.objects.filter(uscc=employer.uscc, confirmed=True).first()
+    if confirmed is not None:
+        return confirmed
+    employer.confirmed = False
+    employer.save()
+    return employer
 
 
 def application_update(*, application_id: int, actor: User, fields: dict) -> Application:
@@ -237,8 +249,11 @@ def application_update(*, application_id: int, actor: User, fields: dict) -> App
     with transaction.atomic():
         application = application_for_edit(application_id=application_id, actor=actor)
         employer = fields.get("employer")
-        if employer is not None and employer.pk is None:
-            # 第三条: an employer not yet known, entered by its 统一社会信用代码, is registered on first use.
+        if employer is not None and not employer.confirmed:
+            # 第三条: an employer not yet known, entered by its 统一社会信用代码, is kept for this application until
+            # its department confirms it (reviews.services.employer_confirm).
+            if employer.pk is not None and application.employer_id != employer.pk:
+                raise NotAllowed(_("This employer was entered for another application."))
             fields = {**fields, "employer": employer_register(employer=employer)}
         for name, value in fields.items():
             if name not in SNAPSHOT_FIELDS and name != "employer":
@@ -254,6 +269,8 @@ def material_upload(
     """Checks a scan by its content, stores it under a random name in private storage, and records it.
 
     申领指南 六（一）: every scan but the photo says whether it is of the original or of a certified copy.
+    Two limits keep the disk from filling: the current files of the application, and everything the person keeps
+    stored across their applications. The person's row is locked so that parallel uploads count each other.
     """
     if item != PHOTO and scan_of not in ScanOf.values:
         raise ValidationError(
@@ -263,19 +280,34 @@ def material_upload(
     inspected = inspect_upload(file, max_bytes=settings.MATERIAL_MAX_BYTES)
     if item == PHOTO:
         validate_id_photo(inspected)
-    used = application.materials.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
-    if used + inspected.size > settings.APPLICATION_MAX_BYTES:
-        raise ValidationError(
-            _("The materials of one application may not exceed %(limit)d MB in all; remove a file first."),
-            code="application_too_large",
-            params={"limit": settings.APPLICATION_MAX_BYTES // (1024 * 1024)},
-        )
-    name = default_storage.save(
-        random_storage_name(kind=inspected.kind, prefix=str(application.pk)), inspected.as_file()
-    )
     with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+        used = application.materials.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
+        if used + inspected.size > settings.APPLICATION_MAX_BYTES:
+            raise ValidationError(
+                _("The materials of one application may not exceed %(limit)d MB in all; remove a file first."),
+                code="application_too_large",
+                params={"limit": settings.APPLICATION_MAX_BYTES // (1024 * 1024)},
+            )
+        stored = Material.objects.filter(application__applicant=actor, content_deleted_at__isnull=True)
+        if (stored.aggregate(total=Sum("size"))["total"] or 0) + inspected.size > settings.APPLICANT_MAX_BYTES:
+            raise ValidationError(
+                _(
+                    "The files you keep stored, across all your applications, may not exceed %(limit)d MB; "
+                    "remove files you no longer need."
+                ),
+                code="applicant_too_large",
+                params={"limit": settings.APPLICANT_MAX_BYTES // (1024 * 1024)},
+            )
+        name = default_storage.save(
+            random_storage_name(kind=inspected.kind, prefix=str(application.pk)), inspected.as_file()
+        )
         if replace or item == PHOTO:
-            application.materials.filter(item=item, is_current=True).update(is_current=False)
+            superseded = Material.objects.filter(
+                pk__in=list(application.materials.filter(item=item, is_current=True).values_list("pk", flat=True))
+            )
+            superseded.update(is_current=False)
+            materials_content_delete(materials=superseded)
         return Material.objects.create(
             application=application,
             item=item,
@@ -294,10 +326,35 @@ def material_upload(
 
 
 def material_withdraw(*, material_id: int, actor: User) -> None:
-    """Takes a file out of the current materials; it stays stored with the earlier versions."""
+    """Takes a file out of the current materials; its stored file is deleted unless a submitted version holds it."""
     material = Material.objects.select_related("application").get(pk=material_id, application__applicant=actor)
     application_for_edit(application_id=material.application_id, actor=actor)
-    Material.objects.filter(pk=material.pk).update(is_current=False)
+    with transaction.atomic():
+        removed = Material.objects.filter(pk=material.pk)
+        removed.update(is_current=False)
+        materials_content_delete(materials=removed)
+
+
+def materials_content_delete(*, materials: QuerySet[Material]) -> int:
+    """Deletes the stored files that no submitted version holds (once the transaction commits); records stay.
+
+    Reviewers compare submitted versions, so what was submitted is kept; anything else is the applicant's draft
+    work, and keeping it would let one person fill the disk (upload, remove, withdraw, start again).
+    """
+    doomed = list(
+        materials.filter(submissions__isnull=True, content_deleted_at__isnull=True).values_list("pk", "file").distinct()
+    )
+    if not doomed:
+        return 0
+    Material.objects.filter(pk__in=[pk for pk, _name in doomed]).update(content_deleted_at=timezone.now())
+    names = [name for _pk, name in doomed]
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(doomed)
 
 
 def materials_checklist(*, application: Application, evaluation: dict | None = None) -> list[ChecklistItem]:
@@ -587,6 +644,9 @@ def application_transition(
         meeting_reference=meeting_reference.strip(),
     )
     transition_fired.send(sender=Application, application=application, entry=entry)
+    if name == "withdraw":
+        # A withdrawn application is never edited again: only what was submitted is kept.
+        materials_content_delete(materials=application.materials.all())
     if spec.notifies_applicant:
         from applications.tasks import notify_applicant
 

@@ -206,6 +206,10 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MATERIAL_MAX_BYTES = env_int("MATERIAL_MAX_MB", default=10, minimum=1) * 1024 * 1024
 APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 1024 * 1024
+# Everything one person keeps stored, across their applications (earlier submitted versions included).
+APPLICANT_MAX_BYTES = env_int("APPLICANT_MAX_MB", default=300, minimum=1) * 1024 * 1024
+# Applications one person may open within 30 days (one at a time; withdrawing and starting again counts).
+APPLICATIONS_PER_30_DAYS = env_int("APPLICATIONS_PER_30_DAYS", default=5, minimum=1)
 # Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
 # Where a draft policy's impact preview reads the stored profiles (eligibility imports no other app).
@@ -256,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-pending-expire": {
         "task": "accounts.tasks.expire_pending_accounts",
         "schedule": crontab(minute=15),
+    },
+    # Notices whose e-mail could not be sent (applications.notices) are sent again.
+    "notice-email-retry": {
+        "task": "applications.tasks.retry_notice_emails",
+        "schedule": crontab(minute="*/10"),
     },
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -30,11 +31,20 @@ __all__ = [
 ]
 
 RATE_WINDOW_SECONDS = 60
+# A profile nests three levels (object, section, value); anything far deeper is not a profile, and walking it
+# further would only spend the server's stack.
+MAX_JSON_DEPTH = 32
+# RFC 7493 (I-JSON) 2.1: strings must not hold unpaired surrogates; they cannot be encoded as UTF-8 on the way out.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Errors of the boundary itself (not of a profile field), worded once in English and translated by the catalogue.
 _BOUNDARY_MESSAGES = {
     "invalid_json": _("The input is not valid JSON (line %(line)s, column %(column)s)."),
     "invalid_encoding": _("The input is not UTF-8 text."),
+    "too_deep": _("The input nests arrays or objects more than %(limit)s levels deep."),
+    "number_too_long": _("The input holds a number with more digits than any profile field can take."),
+    "invalid_unicode": _("The input holds an unpaired surrogate escape (\\ud800 to \\udfff), which is not text."),
+    "too_large": _("The body is larger than %(limit)s MB."),
     "unreadable_file": _("The file %(name)s cannot be read."),
     "invalid_date": _("%(field)s: must be a real date (YYYY-MM-DD)."),
     "unsupported_media_type": _("Send the profile as JSON (Content-Type: application/json)."),
@@ -81,14 +91,39 @@ def json_parse(raw: bytes | str, *, field: str) -> Any:
         except UnicodeDecodeError as error:
             raise BoundaryError(field=field, code="invalid_encoding") from error
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except json.JSONDecodeError as error:
         raise BoundaryError(field=field, code="invalid_json", line=error.lineno, column=error.colno) from error
+    except RecursionError:
+        raise BoundaryError(field=field, code="too_deep", limit=MAX_JSON_DEPTH) from None
+    except ValueError:
+        # Python refuses to convert an integer literal of more than sys.get_int_max_str_digits() digits.
+        raise BoundaryError(field=field, code="number_too_long") from None
+    _json_check(data, field=field)
+    return data
+
+
+def _json_check(data: Any, *, field: str) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH and strings (keys included) that are not encodable text."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE.search(value):
+                raise BoundaryError(field=field, code="invalid_unicode")
+        elif isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise BoundaryError(field=field, code="too_deep", limit=MAX_JSON_DEPTH)
+            if isinstance(value, dict):
+                pending.extend((key, depth) for key in value)
+                pending.extend((item, depth + 1) for item in value.values())
+            else:
+                pending.extend((item, depth + 1) for item in value)
 
 
 def on_date_parse(text: str | None, *, field: str = "on") -> date:
-    """An optional YYYY-MM-DD parameter; today when absent."""
-    if text is None or text == "":
+    """An optional YYYY-MM-DD parameter; today when absent (an empty value is not a date)."""
+    if text is None:
         return today_local()
     parsed = date_parse_iso(text)
     if parsed is None:

@@ -366,7 +366,10 @@ def _document(honour_codes: frozenset[str]) -> dict[str, Any]:
                             },
                         },
                         "400": {
-                            "description": "Invalid profile (naming the field), malformed JSON, or not an object.",
+                            "description": (
+                                "Invalid profile (naming the field), malformed JSON, not an object, nested too deep, "
+                                "a number too long or an unpaired surrogate."
+                            ),
                             "content": {
                                 "application/json": {
                                     "schema": {"$ref": "#/components/schemas/Error"},
@@ -375,6 +378,7 @@ def _document(honour_codes: frozenset[str]) -> dict[str, Any]:
                             },
                         },
                         "405": _error_response("Only POST is accepted."),
+                        "413": _error_response("The body is larger than the server accepts (5 MB)."),
                         "415": _error_response("The body is not application/json."),
                         "429": _RATE_LIMITED,
                     },

@@ -457,7 +457,7 @@ def filter_choices(*, user: User, role: Role) -> FilterChoices:
 
     def read() -> FilterChoices:
         departments = Department.objects.all()
-        employers = Employer.objects.all()
+        employers = Employer.objects.filter(confirmed=True)
         if role == Role.DEPARTMENT_REVIEWER:
             departments = departments.filter(pk__in=department_ids(user))
             employers = employers.filter(department__in=department_ids(user))
@@ -583,6 +583,7 @@ class ReviewFile:
     changes: SubmissionChanges | None
     history: list[HistoryEntry]
     available: list[Available] = field(default_factory=list)
+    may_confirm_employer: bool = False
 
     @property
     def evaluation(self) -> dict:
@@ -632,4 +633,8 @@ def application_review_file(*, user: User, application_id: int) -> ReviewFile:
         changes=changes,
         history=history,
         available=available,
+        may_confirm_employer=application.employer is not None
+        and not application.employer.confirmed
+        and user.has_role(Role.DEPARTMENT_REVIEWER)
+        and application.department_id in department_ids(user),
     )

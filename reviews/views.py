@@ -28,7 +28,12 @@ from reviews.selectors import (
     queue_rows_all,
     working_calendar_gaps,
 )
-from reviews.services import applications_bulk_transition, filters_from_json, queue_export_request
+from reviews.services import (
+    applications_bulk_transition,
+    employer_confirm,
+    filters_from_json,
+    queue_export_request,
+)
 from reviews.statistics import statistics_for
 
 
@@ -170,6 +175,20 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in {option.spec.name for option in review.available}:
         raise PermissionDenied
     return _render_application(request, review, bound=form)
+
+
+@login_required
+@require_POST
+def confirm_employer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The department confirms the employer that the applicant entered (第三条: registered or paying tax in Baiyun)."""
+    try:
+        employer = employer_confirm(application_id=pk, actor=request.user)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    except NotAllowed:
+        raise PermissionDenied from None
+    messages.success(request, _("%(employer)s is confirmed.") % {"employer": employer.display_name})
+    return redirect("reviews:application", pk=pk)
 
 
 @login_required

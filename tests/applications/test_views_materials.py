@@ -145,7 +145,7 @@ def test_a_path_in_the_file_name_is_dropped(client, draft):
         (
             "bomb.png",
             png_declaring(40_000, 40_000),
-            "bomb.png: This image has more than 50 megapixels; please scan at a lower resolution (300 dpi is enough).",
+            "bomb.png: This image has more than 20 megapixels; please scan at a lower resolution (300 dpi is enough).",
         ),
         (
             "broken.pdf",
@@ -344,3 +344,34 @@ def test_materials_page_does_not_query_per_file(client, draft, applicant, django
         response = client.get(materials_url(draft))
 
     assert response.status_code == 200
+
+
+def employer_officer_of(application):
+    officer = UserFactory(roles=[Role.EMPLOYER])
+    officer.employers.add(application.employer)
+    return officer
+
+
+def test_employer_officer_does_not_download_materials(client):
+    application = application_with_materials(submit=True)
+    client.force_login(employer_officer_of(application))
+
+    statuses = [
+        client.get(reverse("applications:material_download", kwargs={"pk": material.pk})).status_code
+        for material in application.materials.all()
+    ]
+
+    assert statuses == [404] * application.materials.count()
+    assert AccessLog.objects.filter(action="download").count() == 0
+
+
+def test_employer_officer_follows_progress_without_the_material_links(client):
+    application = application_with_materials(submit=True)
+    client.force_login(employer_officer_of(application))
+
+    response = client.get(reverse("applications:detail", kwargs={"pk": application.pk}))
+
+    assert response.status_code == 200
+    assert response.context["materials_visible"] is False
+    assert "/download/" not in response.content.decode()
+    assert "Its materials are read by the applicant and the reviewers only." in response.content.decode()

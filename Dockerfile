@@ -19,8 +19,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-RUN DEBUG=true python manage.py compilemessages --ignore=.venv -v 0 \
-    && DEBUG=true python manage.py collectstatic --no-input -v 0
+# Translations and static files as production serves them (DEBUG=false: hashed names and their manifest).
+RUN scripts/build-static
 
 USER portal
 EXPOSE 8000

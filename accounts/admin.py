@@ -24,8 +24,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
-    list_display = ("name", "uscc", "department")
-    list_filter = ("department",)
+    list_display = ("name", "uscc", "department", "confirmed")
+    list_filter = ("confirmed", "department")
     list_select_related = ("department",)
     search_fields = ("name", "name_en", "uscc")
 

@@ -4,21 +4,44 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors import registration_pending
 from accounts.validators import mobile_normalise
-
-# Mainland mobile numbers, or an international number for applicants from abroad.
 
 
 class LoginForm(AuthenticationForm):
+    """The portal's login. Failures are counted and accounts locked by django-axes (settings: AXES_*).
+
+    A new account whose codes were never confirmed is not a failure: `awaiting_verification` names it, so that the
+    login page can send its owner on to the confirmation.
+    """
+
     username = forms.CharField(
         label=_("Username, mobile or e-mail"),
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "unconfirmed": _("Your account is not confirmed yet: enter the codes sent to your e-mail and mobile."),
+    }
+    awaiting_verification = None
+
+    def confirm_login_allowed(self, user: User) -> None:
+        if user.is_active:
+            return
+        if registration_pending(user=user):
+            self.awaiting_verification = user
+            raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
+        raise self.get_invalid_login_error()
 
 
 class RegistrationForm(BaseUserCreationForm):
-    """An applicant's account: real name, mobile and e-mail, each verified; AUTH_PASSWORD_VALIDATORS apply."""
+    """An applicant's account: real name, mobile and e-mail, each verified; AUTH_PASSWORD_VALIDATORS apply.
+
+    It never says whether an e-mail or mobile already has an account (an outsider could learn who is registered):
+    the codes go out either way, and only their holder learns it at the confirmation. Applicants sign in with their
+    mobile or e-mail; the username is made for them.
+    """
 
     full_name = forms.CharField(
         label=_("Real name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -37,21 +60,13 @@ class RegistrationForm(BaseUserCreationForm):
 
     class Meta(BaseUserCreationForm.Meta):
         model = User
-        fields = ("username", "full_name", "mobile", "email")
+        fields = ("full_name", "mobile", "email")
 
     def clean_mobile(self) -> str:
-        mobile = mobile_normalise(self.cleaned_data["mobile"])
-        if User.objects.filter(mobile=mobile).exists():
-            raise ValidationError(_("An account with this mobile number already exists; log in instead."), code="taken")
-        return mobile
+        return mobile_normalise(self.cleaned_data["mobile"])
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this e-mail address already exists; log in instead."), code="taken"
-            )
-        return email
+        return self.cleaned_data["email"].strip()
 
 
 class VerificationForm(forms.Form):

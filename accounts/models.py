@@ -2,13 +2,15 @@
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from accounts.validators import validate_uscc
+from accounts.validators import validate_uscc, validate_username
 
 
 class BilingualNameMixin(models.Model):
@@ -53,7 +55,7 @@ class Department(BilingualNameMixin):
 
 class EmployerManager(models.Manager):
     def get_by_natural_key(self, uscc: str):
-        return self.get(uscc=uscc)
+        return self.get(uscc=uscc, confirmed=True)
 
 
 class Employer(BilingualNameMixin):
@@ -62,7 +64,6 @@ class Employer(BilingualNameMixin):
     uscc = models.CharField(
         _("unified social credit code"),
         max_length=18,
-        unique=True,
         validators=[validate_uscc],
         help_text=_("The 18-character 统一社会信用代码 on the business licence."),
     )
@@ -70,6 +71,9 @@ class Employer(BilingualNameMixin):
         Department, on_delete=models.PROTECT, related_name="employers", verbose_name=_("industry department")
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # An employer an applicant typed in stays private to that application until its department confirms it;
+    # until then it is listed nowhere else, and another applicant typing the same code gets an entry of their own.
+    confirmed = models.BooleanField(_("confirmed by its department"), default=True)
 
     objects = EmployerManager()
 
@@ -77,6 +81,11 @@ class Employer(BilingualNameMixin):
         ordering = ["name"]
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=models.Q(confirmed=True), name="accounts_employer_unique_confirmed_uscc"
+            ),
+        ]
 
     def save(self, *args, **kwargs) -> None:
         self.uscc = self.uscc.strip().upper()
@@ -106,6 +115,17 @@ class ServiceDesk(BilingualNameMixin):
 class User(AbstractUser):
     """Anyone who signs in: applicants, employer officers, reviewers, service desks and auditors."""
 
+    # One may sign in with the username, the mobile or the e-mail: a username never looks like either.
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("150 characters or fewer: letters, digits and . + - _ only; not an e-mail address or a mobile."),
+        validators=[validate_username],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    # Raised when every other session of the user must end (enrolling a second factor): part of the session hash.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
     full_name = models.CharField(_("real name"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
     departments = models.ManyToManyField(
@@ -120,13 +140,33 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            # Among accounts in use: a registration not yet confirmed holds no one's mobile (it may be anyone's).
             models.UniqueConstraint(
-                fields=["mobile"], condition=~models.Q(mobile=""), name="accounts_user_unique_mobile"
+                fields=["mobile"],
+                condition=~models.Q(mobile="") & models.Q(is_active=True),
+                name="accounts_user_unique_mobile",
             ),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, *, secret: str | None) -> str:
+        """Django's hash of the password, and of the session generation once raised: raising it ends other sessions."""
+        value = self.password if not self.session_generation else f"{self.password}:{self.session_generation}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @cached_property
     def role_codes(self) -> frozenset[str]:

@@ -52,6 +52,7 @@ def demo_data_seed() -> list[tuple[str, str, Role]]:
     for body, name, name_en, department_code in DEMO_EMPLOYERS:
         employer, _ = Employer.objects.update_or_create(
             uscc=body + uscc_check_character(body),
+            confirmed=True,
             defaults={
                 "name": name,
                 "name_en": name_en,
@@ -68,6 +69,10 @@ def demo_data_seed() -> list[tuple[str, str, Role]]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role.value))
+        if role == Role.TALENT_OFFICE and not user.is_staff:
+            # The talent office loads and publishes policy versions in the admin (第九条).
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         if role == Role.EMPLOYER:
             user.employers.add(employers[0])
         elif role == Role.DEPARTMENT_REVIEWER:

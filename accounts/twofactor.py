@@ -8,6 +8,7 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,13 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from accounts.roles import REVIEWER_ROLES, Role
 
 # Roles that decide on applications or read all of them sign in with a second factor.
 SECOND_FACTOR_ROLES = REVIEWER_ROLES | {Role.AUDITOR}
 ENROLLED_SESSION_KEY = "second_factor_enrolled"
+SETUP_KEY_SESSION_KEY = "second_factor_setup_key"
 
 
 class TokenForm(forms.Form):
@@ -39,7 +43,8 @@ class TokenForm(forms.Form):
 
 
 def needs_second_factor(user) -> bool:
-    return user.is_authenticated and bool(user.role_codes & SECOND_FACTOR_ROLES)
+    """Reviewers, auditors and the admin's staff (who can grant any role) sign in with a second factor."""
+    return user.is_authenticated and (user.is_staff or bool(user.role_codes & SECOND_FACTOR_ROLES))
 
 
 def _qr_data_uri(text: str) -> str:
@@ -59,21 +64,19 @@ def _next_url(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
-    """Enrols an authenticator app: a new secret shown as a QR code, confirmed by one code from the app."""
+    """Enrols an authenticator app: a secret new to this session, shown as a QR code, confirmed by one code from it."""
     if not needs_second_factor(request.user):
         return redirect("home")
     if user_has_device(request.user):
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    key = request.session.get(SETUP_KEY_SESSION_KEY)
+    if key is None:
+        # Kept in this session only: nobody else who signs in as the user can read it or confirm it.
+        key = request.session[SETUP_KEY_SESSION_KEY] = random_hex(20)
+    device = TOTPDevice(user=request.user, name="authenticator", key=key, confirmed=True)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            request.session[ENROLLED_SESSION_KEY] = True
+        if second_factor_enrol(request=request, device=device, token=form.cleaned_data["token"]):
             return redirect(_next_url(request))
         form.add_error("token", _("This code is not right. Check the time on your phone and try the newest code."))
     secret = base64.b32encode(device.bin_key).decode()
@@ -82,6 +85,29 @@ def setup(request: HttpRequest) -> HttpResponse:
         "accounts/otp_setup.html",
         {"form": form, "qr": _qr_data_uri(device.config_url), "secret": secret, "next": _next_url(request)},
     )
+
+
+def second_factor_enrol(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+    """Saves the unsaved `device` when `token` is its current code; every other session of the user ends.
+
+    A session opened before the enrolment (perhaps by someone who knew only the password) must not keep the access
+    that now takes a code: raising the user's session generation changes the session hash that Django checks.
+    """
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if not totp.verify(int(token), device.tolerance):
+        return False
+    user = request.user
+    device.last_t = totp.t()  # the code just used is spent
+    device.drift = totp.drift
+    device.save()
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    user.session_generation += 1
+    user.save(update_fields=["session_generation"])
+    update_session_auth_hash(request, user)
+    otp_login(request, device)
+    request.session.pop(SETUP_KEY_SESSION_KEY, None)
+    request.session[ENROLLED_SESSION_KEY] = True
+    return True
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +57,18 @@ def mobile_normalise(value: str) -> str:
             code="mobile",
         )
     return mobile
+
+
+def validate_username(value: str) -> None:
+    """Refuse a username that is not Django's usual characters, or that looks like an e-mail address or a mobile.
+
+    The login accepts a username, a mobile or an e-mail: a username shaped like either could stand in front of the
+    account that owns that address.
+    """
+    UnicodeUsernameValidator()(value)
+    if "@" in value:
+        raise ValidationError(_("A username may not contain @: it would look like an e-mail address."), code="email")
+    if value.replace("-", "").replace("+", "").isdigit():
+        raise ValidationError(
+            _("A username may not be only digits: it would look like a mobile number."), code="mobile"
+        )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, VerificationChannel, VerificationCode, VerificationMessage
 from accounts.roles import Role
+from accounts.selectors import PENDING_ACCOUNT_LIFETIME
 
 logger = logging.getLogger(__name__)
 
@@ -80,14 +81,26 @@ def verification_codes_send(*, user: User) -> None:
 
 
 @transaction.atomic
-def applicant_register(*, username: str, full_name: str, mobile: str, email: str, password: str) -> User:
-    """Creates an applicant's account, inactive until both codes are confirmed, and sends the codes on commit."""
-    user = User(username=username, full_name=full_name, mobile=mobile, email=email, is_active=False)
+def applicant_register(*, full_name: str, mobile: str, email: str, password: str) -> User:
+    """Creates an applicant's account, inactive until both codes are confirmed, and sends the codes on commit.
+
+    Whether the mobile or e-mail already has an account is not checked here (that would tell an outsider who is
+    registered): the codes go to them either way, and `verification_confirm` refuses a taken one.
+    """
+    user = User(username=username_generate(), full_name=full_name, mobile=mobile, email=email, is_active=False)
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
     transaction.on_commit(lambda: verification_codes_send(user=user))
     return user
+
+
+def username_generate() -> str:
+    """A username for a new applicant, who signs in with the mobile or e-mail (it never looks like either)."""
+    while True:
+        username = f"applicant-{secrets.token_hex(4)}"
+        if not User.objects.filter(username=username).exists():
+            return username
 
 
 def verification_resend(*, user: User) -> None:
@@ -123,6 +136,9 @@ def verification_confirm(*, user: User, codes: dict[str, str]) -> User:
                 errors[channel] = [_("This code is not right; check the latest message.")]
             else:
                 confirmed.append(record.pk)
+        if not errors and _taken(user):
+            # Told only to the holder of both codes, that is the owner of the address.
+            errors[None] = [_("An account with this e-mail address or mobile already exists: log in with it instead.")]
         if not errors:
             VerificationCode.objects.filter(pk__in=confirmed).update(confirmed_at=now)
             User.objects.filter(pk=user.pk).update(is_active=True)
@@ -132,26 +148,31 @@ def verification_confirm(*, user: User, codes: dict[str, str]) -> User:
     return user
 
 
+def _taken(user: User) -> bool:
+    """Whether an account in use already has the new account's mobile or e-mail."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(mobile=user.mobile) | Q(email__iexact=user.email))
+        .exclude(pk=user.pk)
+        .exists()
+    )
+
+
 def verification_messages_for(*, user: User, limit: int = 4) -> list[VerificationMessage]:
     """The latest messages the default sender kept for the account's destinations (shown in the demo only)."""
     destinations = [destination for _channel, destination in _destinations(user)]
     return list(VerificationMessage.objects.filter(destination__in=destinations)[:limit])
 
 
-def account_awaiting_verification(*, identifier: str, password: str) -> User | None:
-    """The new account that `identifier` and `password` open but whose codes were never confirmed, if any."""
-    identifier = identifier.strip()
-    if not identifier:
-        return None
-    candidates = User.objects.filter(
-        Q(username=identifier) | Q(mobile=identifier) | Q(email__iexact=identifier),
+def pending_accounts_expire() -> int:
+    """Deletes the registrations never confirmed within PENDING_ACCOUNT_LIFETIME, freeing their e-mail and mobile."""
+    expired = User.objects.filter(
         is_active=False,
+        last_login__isnull=True,
+        date_joined__lt=timezone.now() - PENDING_ACCOUNT_LIFETIME,
         verification_codes__isnull=False,
-    ).distinct()[:2]
-    candidates = list(candidates)
-    if len(candidates) != 1 or not candidates[0].check_password(password):
-        return None
-    user = candidates[0]
-    if user.verification_codes.filter(confirmed_at__isnull=False).exists() and user.last_login is not None:
-        return None  # Switched off after it was in use: not a registration to finish.
-    return user
+    ).exclude(verification_codes__confirmed_at__isnull=False)
+    _rows, deleted = User.objects.filter(pk__in=expired.values("pk")).delete()
+    count = deleted.get(User._meta.label, 0)
+    logger.info("Expired registrations deleted: %s.", count)
+    return count

@@ -7,13 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
-from accounts.forms import RegistrationForm, VerificationForm
+from accounts.forms import LoginForm, RegistrationForm, VerificationForm
 from accounts.models import User
 from accounts.navigation import role_home_url
 from accounts.roles import Role
-from accounts.selectors import workspace_for
-from accounts.throttle import ThrottledLoginForm
+from accounts.selectors import login_failures_recent, workspace_for
+from accounts.services import access_log_record
 from accounts.verification import (
     VerificationError,
     applicant_register,
@@ -51,6 +52,21 @@ def workspace(request: HttpRequest, role: str) -> HttpResponse:
     return render(request, "accounts/workspace.html", workspace_for(user=request.user, role=Role(role)))
 
 
+@login_required
+@require_GET
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """The auditor's read-only list of failed logins and locked accounts; the read is logged like every other."""
+    if not request.user.has_role(Role.AUDITOR):
+        raise Http404
+    access_log_record(user=request.user, action="view_lockouts", obj=request.user, role=Role.AUDITOR.value)
+    context = {
+        "attempts": login_failures_recent(),
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60,
+    }
+    return render(request, "accounts/lockouts.html", context)
+
+
 # Registration of applicants -----------------------------------------------------------------------------------
 
 PENDING_USER = "registration_user_id"
@@ -60,7 +76,7 @@ class PortalLoginView(auth_views.LoginView):
     """The login page; the owner of a new account not yet confirmed is sent on to confirm it."""
 
     template_name = "accounts/login.html"
-    authentication_form = ThrottledLoginForm
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_invalid(self, form) -> HttpResponse:
@@ -71,6 +87,38 @@ class PortalLoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
+def login_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """What a locked account's login answers, on the portal and the admin alike (django-axes' lockout callable)."""
+    minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _messages_limited(request: HttpRequest, *, destinations: list[str], group: str) -> bool:
+    """Counts one sign-up (or resend) of the client address and one message to each destination; True when over.
+
+    An SMS costs money and a flood of codes harms the people who receive them: per address and per destination.
+    """
+    by_address = is_ratelimited(
+        request, group=group, key="ip", rate=settings.REGISTRATION_RATE_PER_ADDRESS, increment=True
+    )
+    by_destination = [
+        is_ratelimited(
+            request,
+            group="verification-destination",
+            key=lambda _group, _request, destination=destination: destination.lower(),
+            rate=settings.REGISTRATION_RATE_PER_DESTINATION,
+            increment=True,
+        )
+        for destination in destinations
+    ]
+    return by_address or any(by_destination)
+
+
+TOO_MANY_MESSAGES = _(
+    "Too many sign-ups or codes from your network or to this e-mail address or mobile. Try again in an hour."
+)
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """An applicant creates an account; it works once the codes sent to the e-mail and mobile are confirmed."""
@@ -78,8 +126,11 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        destinations = [form.cleaned_data["email"], form.cleaned_data["mobile"]]
+        if _messages_limited(request, destinations=destinations, group="registration"):
+            form.add_error(None, TOO_MANY_MESSAGES)
+            return render(request, "accounts/register.html", {"form": form}, status=429)
         user = applicant_register(
-            username=form.cleaned_data["username"],
             full_name=form.cleaned_data["full_name"],
             mobile=form.cleaned_data["mobile"],
             email=form.cleaned_data["email"],
@@ -127,6 +178,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 def verify_resend(request: HttpRequest) -> HttpResponse:
     """Sends new codes to a new account (at most once a minute)."""
     user = _pending_user(request)
+    if _messages_limited(request, destinations=[user.email, user.mobile], group="verification-resend"):
+        messages.error(request, TOO_MANY_MESSAGES)
+        return redirect("accounts:verify")
     try:
         verification_resend(user=user)
     except VerificationError as error:

@@ -10,7 +10,7 @@ from PIL import Image
 from accounts.models import Employer, User
 from accounts.roles import Role
 from applications.identity import resident_id_check_character
-from applications.models import Application
+from applications.models import Application, ScanOf
 from applications.services import (
     application_create,
     application_submit,
@@ -94,7 +94,9 @@ def demo_applications_seed(*, password: str) -> list[Application]:
         for item in materials_checklist(application=application):
             if item.required:
                 scan = _scan("photo.jpg", (358, 441)) if item.code == "photo" else _scan(f"{item.code}.jpg")
-                material_upload(application_id=application.pk, actor=user, item=item.code, file=scan)
+                material_upload(
+                    application_id=application.pk, actor=user, item=item.code, file=scan, scan_of=ScanOf.ORIGINAL
+                )
         application_submit(application_id=application.pk, actor=user, expected_state="draft")
         for step in steps:
             if step == "pass_initial":

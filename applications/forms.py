@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Employer
 from accounts.validators import mobile_normalise, validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
-from applications.models import Kind, Tier
-from eligibility.catalogue import catalogue_default
-from eligibility.engine import criteria_of_tier, evaluate_data
+from applications.models import Kind, ScanOf, Tier
+from eligibility.engine import criteria_of_tier
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, ProfileError
+from eligibility.selectors import catalogue_published, evaluation_in_force, policy_latest
 
 # Mainland mobile numbers, or an international number for applicants from abroad (第三条（一）12).
 MAX_INSURANCE_MONTHS = 600
@@ -123,6 +124,15 @@ class ContactForm(forms.Form):
         help_text=_("The department that does the initial review of your application (第五条（二）)."),
     )
 
+    def __init__(self, *args, current_employer: Employer | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Confirmed employers, and the one this application entered itself (private until confirmed).
+        self.current_employer = current_employer
+        visible = Q(confirmed=True)
+        if current_employer is not None:
+            visible |= Q(pk=current_employer.pk)
+        self.fields["employer"].queryset = Employer.objects.filter(visible).order_by("name")
+
     def clean_mobile(self) -> str:
         mobile = self.cleaned_data["mobile"]
         return mobile_normalise(mobile) if mobile.strip() else ""
@@ -137,12 +147,18 @@ class ContactForm(forms.Form):
         except ValidationError as error:
             self.add_error("employer_uscc", error)
             return cleaned
-        found = Employer.objects.filter(uscc=uscc).first()
+        found = Employer.objects.filter(uscc=uscc, confirmed=True).first()
         if found is None:
+            current = self.current_employer
+            own = current if current is not None and not current.confirmed and current.uscc == uscc else None
             name, department = cleaned.get("employer_name", "").strip(), cleaned.get("employer_department")
             if name and department:
-                # Registered with this application when it is saved (applications.services.application_update).
-                cleaned["employer"] = Employer(uscc=uscc, name=name, department=department)
+                # Saved with this application (applications.services.application_update), unconfirmed.
+                cleaned["employer"] = Employer(
+                    pk=own.pk if own else None, uscc=uscc, name=name, department=department, confirmed=False
+                )
+            elif own is not None:
+                cleaned["employer"] = own
             else:
                 self.add_error(
                     "employer_uscc",
@@ -185,6 +201,17 @@ class EmploymentForm(forms.Form):
         required=False,
         help_text=_("Only for a legal representative: the employer's lawful tax payment of the last 2 years."),
     )
+    investment_promotion_recommended = forms.BooleanField(
+        label=_(
+            "My employer is a new investment enterprise recommended by the District Investment Promotion Bureau "
+            "for assessment as a whole (综合认定)"
+        ),
+        required=False,
+        help_text=_(
+            "Application guide 5(1)6: a legal representative whose employer has paid tax for under 2 years uploads "
+            "the bureau's recommendation instead of the tax proof."
+        ),
+    )
 
 
 # Labels of the eligibility profile's fields (../shared/spec/eligibility.md "Input profile").
@@ -192,8 +219,12 @@ PROFILE_LABELS = {
     "retired": _("I have retired"),
     "employer.registered_in_district": _("My employer is registered in Baiyun District"),
     "employer.pays_tax_in_district": _("My employer pays its taxes in Baiyun District"),
-    "employer.institution_in_district": _("My employer is a public institution in Baiyun District"),
-    "employer.district_fiscal_funded": _("My post is funded by the district budget (civil servant or similar)"),
+    # 第三条: 本辖区内教学、医疗、科研机构.
+    "employer.institution_in_district": _("My employer is a teaching, medical or research institution in the district"),
+    # 第七条: 区属事业单位、国有企业等享受区财政拨款人员.
+    "employer.district_fiscal_funded": _(
+        "I am staff of a district public institution, state-owned enterprise or the like paid from the district budget"
+    ),
     "education.degree": _("Highest degree"),
     "education.postgraduate": _("Postgraduate education"),
     "education.full_time": _("Full-time study"),
@@ -211,7 +242,10 @@ PROFILE_LABELS = {
     "enterprise.agri_leader_level": _("Level of the leading agricultural enterprise"),
     "enterprise.key_above_scale": _("Key enterprise above designated size"),
     "enterprise.above_scale": _("Enterprise above designated size"),
-    "enterprise.economic_contribution_yuan": _("Your economic contribution to the district last year (yuan)"),
+    # 第三条（二）12: the enterprise's 上一年度经济贡献总额, not the applicant's.
+    "enterprise.economic_contribution_yuan": _(
+        "The enterprise's total economic contribution in the previous year (yuan)"
+    ),
     "enterprise.on_department_list": _("On the list of the industry department"),
     "enterprise.contest_level": _("Level of the innovation and entrepreneurship contest won"),
     "enterprise.contest_place": _("Prize won in the contest (1, 2 or 3)"),
@@ -270,7 +304,9 @@ def _profile_form_field(path: str, kind: str, choices: tuple[str, ...]) -> forms
 
 def honour_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The catalogue's honours grouped by the tier of the criterion they satisfy, named in the active language."""
-    policy = catalogue_default().policies[-1]
+    policy = policy_latest(on_date=timezone.localdate())
+    if policy is None:
+        return []
     chinese = _chinese()
     tier_of = {
         honour: criterion.tier for criterion in policy.criteria if criterion.tier for honour in criterion.honours
@@ -286,7 +322,8 @@ def honour_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 def criterion_name(code: str) -> str:
     """A criterion's code and name in the active language."""
-    criterion = catalogue_default().policies[-1].criterion_by_code.get(code)
+    policy = policy_latest(on_date=timezone.localdate())
+    criterion = policy.criterion_by_code.get(code) if policy else None
     if criterion is None:
         return code
     return f"{code} {criterion.zh if _chinese() else criterion.en}"
@@ -373,15 +410,18 @@ class EligibilityForm(forms.Form):
             return cleaned
         data = {**self.profile(), "case_by_case": cleaned.get("case_by_case", False)}
         try:
-            self.evaluation = evaluate_data(data, today=timezone.localdate())
+            self.evaluation = evaluation_in_force(data, today=timezone.localdate())
         except ProfileError as error:
             field = profile_field_name(error.field.split("[")[0])
             self.add_error(field if field in self.fields else None, error.zh if _chinese() else error.en)
             return cleaned
+        if self.evaluation["policy"] is None:
+            # 第九条: no version in force; the answers are kept for when one is, and submission says why it waits.
+            return cleaned
         criteria = self.evaluation["criteria"]
         tier = cleaned.get("requested_tier")
         if tier:
-            if not criteria_of_tier(criteria, tier=tier):
+            if not criteria_of_tier(criteria, tier=tier, catalogue=catalogue_published()):
                 self.add_error(
                     "requested_tier",
                     _("Your answers do not meet any criterion of the %(tier)s; choose the tier the evaluation shows.")
@@ -452,10 +492,34 @@ class MaterialsForm(forms.Form):
             self.fields[f"replace-{item.code}"] = forms.BooleanField(
                 label=_("Replace the current files"), required=False
             )
+            if item.code != "photo":
+                # 申领指南 六（一）: a copy must carry “与原件相符” and the employer's seal.
+                self.fields[f"scan_of-{item.code}"] = forms.ChoiceField(
+                    label=_("The file is"), choices=ScanOf.choices, required=False, widget=forms.RadioSelect
+                )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for item in self.checklist:
+            name = f"scan_of-{item.code}"
+            if name in self.fields and cleaned.get(f"files-{item.code}") and not cleaned.get(name):
+                self.add_error(name, _("Say whether the file is a scan of the original or of a certified copy."))
+        return cleaned
 
     def rows(self) -> list[tuple]:
-        """Each checklist item with its upload field and replace option, for the template."""
-        return [(item, self[f"files-{item.code}"], self[f"replace-{item.code}"]) for item in self.checklist]
+        """Each checklist item with its upload field, the scan question and the replace option, for the template."""
+        return [
+            (
+                item,
+                self[f"files-{item.code}"],
+                self[f"scan_of-{item.code}"] if f"scan_of-{item.code}" in self.fields else None,
+                self[f"replace-{item.code}"],
+            )
+            for item in self.checklist
+        ]
+
+    def scan_of(self) -> dict[str, str]:
+        return {item.code: self.cleaned_data.get(f"scan_of-{item.code}", "") for item in self.checklist}
 
     def uploads(self) -> dict[str, list]:
         return {item.code: self.cleaned_data.get(f"files-{item.code}") or [] for item in self.checklist}

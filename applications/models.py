@@ -20,6 +20,13 @@ class Tier(models.TextChoices):
     SILVER = "silver", _("Silver card")
 
 
+class ScanOf(models.TextChoices):
+    """申领指南 六（一）: a scan of the original, or of a copy marked 与原件相符 and sealed by the employer."""
+
+    ORIGINAL = "original", _("a colour scan of the original")
+    CERTIFIED_COPY = "certified_copy", _("a scan of a copy marked “与原件相符” and stamped with the employer's seal")
+
+
 class Kind(models.TextChoices):
     NEW = "new", _("New application")
     UPGRADE = "upgrade", _("Upgrade to a higher tier")  # 第八条
@@ -95,6 +102,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         _("consecutive months of social insurance or income tax records"), null=True, blank=True
     )
     unit_tax_years = models.PositiveSmallIntegerField(_("years of the employer's tax proof"), null=True, blank=True)
+    # 申领指南 五（一）6: a new investment enterprise may be assessed as a whole (综合认定) on the District Investment
+    # Promotion Bureau's recommendation, instead of two years of tax proof.
+    investment_promotion_recommended = models.BooleanField(
+        _("new investment enterprise recommended by the District Investment Promotion Bureau (综合认定)"), default=False
+    )
 
     # What is asked for: the eligibility profile, the tier requested and the criteria claimed.
     profile = models.JSONField(_("eligibility profile"), default=dict, blank=True)
@@ -225,7 +237,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
 
 class Material(models.Model):
-    """One uploaded file for one item of the materials checklist. Never deleted: a replacement supersedes it."""
+    """One uploaded file for one item of the materials checklist. The record is never deleted; its stored file is
+    kept while it is current or part of a submitted version, and deleted otherwise (content_deleted_at)."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="materials")
     item = models.CharField(_("material"), max_length=64)
@@ -235,12 +248,16 @@ class Material(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(max_length=64)
+    # 申领指南 六（一）; empty for files uploaded before the question was asked, and for the photo.
+    scan_of = models.CharField(_("the file is"), max_length=20, choices=ScanOf.choices, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     revision = models.PositiveIntegerField(_("uploaded for submission"))
     is_current = models.BooleanField(_("current version"), default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # Set when the stored file was deleted: removed before any submission held it, or left in a withdrawn draft.
+    content_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("material")
@@ -317,6 +334,10 @@ class Notice(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_to = models.EmailField(_("e-mailed to"), blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # A failed e-mail is recorded here and sent again by the scheduled retry (applications.notices).
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_failed_at = models.DateTimeField(_("e-mail last failed"), null=True, blank=True)
+    email_error = models.CharField(_("e-mail error"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("notice")

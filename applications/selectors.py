@@ -15,6 +15,16 @@ from applications.workflow import TRANSITIONS, WAITING_STATES, State, Transition
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
     """Every application the user may open, scoped in the query so no view can leak one (workflow.md: sees)."""
+    return _applications_in_scope(user, employer_scope=True)
+
+
+def applications_with_materials_visible_to(user: User) -> QuerySet[Application]:
+    """The applications whose materials the user may read: an employer officer follows progress but reads no
+    material, identity scans included (个人信息保护法 第六条: the minimum necessary)."""
+    return _applications_in_scope(user, employer_scope=False)
+
+
+def _applications_in_scope(user: User, *, employer_scope: bool) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
     roles = user.role_codes
@@ -27,7 +37,7 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
         scope |= Q(passed_initial_at__isnull=False)
     if Role.DEPARTMENT_REVIEWER in roles:
         scope |= Q(department__in=department_ids(user)) & ~Q(state=State.DRAFT)
-    if Role.EMPLOYER in roles:
+    if employer_scope and Role.EMPLOYER in roles:
         scope |= Q(employer__in=user.employers.all()) & ~Q(state=State.DRAFT)
     return Application.objects.filter(scope)
 
@@ -124,9 +134,9 @@ def last_return(application: Application) -> HistoryEntry | None:
 
 
 def material_for_download(*, user: User, material_id: int) -> Material:
-    """A file of an application the user may see; anything else does not exist for them."""
+    """A file of an application whose materials the user may read; anything else does not exist for them."""
     return Material.objects.select_related("application").get(
-        pk=material_id, application__in=applications_visible_to(user)
+        pk=material_id, application__in=applications_with_materials_visible_to(user), content_deleted_at__isnull=True
     )
 
 

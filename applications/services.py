@@ -2,13 +2,13 @@
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -18,18 +18,28 @@ from accounts.models import Employer, User
 from accounts.roles import Role
 from applications.cards_port import latest_card_of
 from applications.identity import DocumentType, identity_number_validate
-from applications.models import Application, HistoryEntry, Kind, Material, Submission, Tier
+from applications.models import Application, HistoryEntry, Kind, Material, ScanOf, Submission, Tier
 from applications.rules import acting_role, department_ids
 from applications.selectors import applications_visible_to
 from applications.signals import transition_fired
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
 from applications.workflow import OPEN_STATES, Carry, State, TransitionSpec, spec_for
-from eligibility.catalogue import catalogue_default
-from eligibility.engine import criteria_of_tier, evaluate_data
+from eligibility.catalogue import Policy
+from eligibility.engine import criteria_of_tier
 from eligibility.profile import ProfileError
+from eligibility.selectors import (
+    catalogue_published,
+    evaluation_in_force,
+    evaluation_under,
+    policy_lapse,
+    policy_latest,
+    policy_named,
+)
 
 # 申领指南 五（一）4: the professional qualification is asked for only when the applicant holds one.
 OPTIONAL_MATERIALS = frozenset({"professional_qualification"})
+# 申领指南 五（一）6: the recommendation that a new investment enterprise be assessed as a whole (综合认定).
+RECOMMENDATION = "investment_promotion_recommendation"
 PHOTO = "photo"
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 # 第二条: 钻石卡 above 金卡 above 银卡.
@@ -51,6 +61,7 @@ SNAPSHOT_FIELDS = (
     "contract_valid_until",
     "insurance_months",
     "unit_tax_years",
+    "investment_promotion_recommended",
     "profile",
     "requested_tier",
     "case_by_case",
@@ -111,7 +122,7 @@ def _chinese() -> bool:
 
 def material_label(code: str) -> tuple[str, str]:
     """The label and description of a material code in the active language, from the policy catalogue."""
-    for policy in reversed(catalogue_default().policies):
+    for policy in reversed(catalogue_published().policies):
         for material in policy.basic_materials:
             if material.code == code:
                 if _chinese():
@@ -123,11 +134,23 @@ def material_label(code: str) -> tuple[str, str]:
     return code, ""
 
 
+def evaluation_policy(evaluation: dict) -> Policy | None:
+    """The version an evaluation used; during a lapse (none used), the last one in force, whose materials apply."""
+    return policy_named(evaluation.get("policy")) or policy_latest(on_date=today_local())
+
+
 def application_evaluate(*, application: Application, today: date | None = None) -> dict:
-    """The eligibility result of the application's profile, on `today` unless the profile names a date."""
+    """The eligibility result of the application's profile on `today`, by the version in force.
+
+    A returned application stays with the version of its evaluation at submission, lapsed or not: it continues
+    through review under the rules it was submitted under (第九条).
+    """
     profile = {key: value for key, value in application.profile.items() if key != "on_date"}
     profile["case_by_case"] = application.case_by_case
-    return evaluate_data(profile, today=today or today_local())
+    stored = policy_named(application.evaluation.get("policy")) if application.state == State.RETURNED else None
+    if stored is not None:
+        return evaluation_under(profile, today=today or today_local(), policy=stored)
+    return evaluation_in_force(profile, today=today or today_local())
 
 
 class KindNotAllowed(WorkflowError):
@@ -172,6 +195,16 @@ def application_create(*, applicant: User, kind: str = Kind.NEW, profile: dict |
         raise WorkflowError(
             _("You already have an application in progress. Continue it, or withdraw it before starting another.")
         )
+    limit = settings.APPLICATIONS_PER_30_DAYS
+    since = timezone.now() - timedelta(days=30)
+    if Application.objects.filter(applicant=applicant, created_at__gte=since).count() >= limit:
+        raise WorkflowError(
+            _(
+                "You have started %(count)d applications in the last 30 days, the most allowed; "
+                "continue your latest one, or contact the district talent office."
+            )
+            % {"count": limit}
+        )
     kind = application_kind_check(applicant=applicant, kind=kind, today=today_local())
     try:
         with transaction.atomic():
@@ -201,12 +234,14 @@ def application_for_edit(*, application_id: int, actor: User) -> Application:
 
 
 def employer_register(*, employer: Employer) -> Employer:
-    """The employer with this code: the one already registered, or this one, now saved."""
-    employer.full_clean(validate_unique=False)
-    registered, _created = Employer.objects.get_or_create(
-        uscc=employer.uscc, defaults={"name": employer.name, "department": employer.department}
-    )
-    return registered
+    """The confirmed employer with this code, or this one saved unconfirmed, private to the application."""
+    employer.full_clean(validate_unique=False, validate_constraints=False)
+    confirmed = Employer.objects.filter(uscc=employer.uscc, confirmed=True).first()
+    if confirmed is not None:
+        return confirmed
+    employer.confirmed = False
+    employer.save()
+    return employer
 
 
 def application_update(*, application_id: int, actor: User, fields: dict) -> Application:
@@ -214,8 +249,11 @@ def application_update(*, application_id: int, actor: User, fields: dict) -> App
     with transaction.atomic():
         application = application_for_edit(application_id=application_id, actor=actor)
         employer = fields.get("employer")
-        if employer is not None and employer.pk is None:
-            # 第三条: an employer not yet known, entered by its 统一社会信用代码, is registered on first use.
+        if employer is not None and not employer.confirmed:
+            # 第三条: an employer not yet known, entered by its 统一社会信用代码, is kept for this application until
+            # its department confirms it (reviews.services.employer_confirm).
+            if employer.pk is not None and application.employer_id != employer.pk:
+                raise NotAllowed(_("This employer was entered for another application."))
             fields = {**fields, "employer": employer_register(employer=employer)}
         for name, value in fields.items():
             if name not in SNAPSHOT_FIELDS and name != "employer":
@@ -225,25 +263,51 @@ def application_update(*, application_id: int, actor: User, fields: dict) -> App
     return application
 
 
-def material_upload(*, application_id: int, actor: User, item: str, file, replace: bool = False) -> Material:
-    """Checks a scan by its content, stores it under a random name in private storage, and records it."""
+def material_upload(
+    *, application_id: int, actor: User, item: str, file, scan_of: str = "", replace: bool = False
+) -> Material:
+    """Checks a scan by its content, stores it under a random name in private storage, and records it.
+
+    申领指南 六（一）: every scan but the photo says whether it is of the original or of a certified copy.
+    Two limits keep the disk from filling: the current files of the application, and everything the person keeps
+    stored across their applications. The person's row is locked so that parallel uploads count each other.
+    """
+    if item != PHOTO and scan_of not in ScanOf.values:
+        raise ValidationError(
+            _("Say whether the file is a scan of the original or of a certified copy."), code="scan_of_missing"
+        )
     application = application_for_edit(application_id=application_id, actor=actor)
     inspected = inspect_upload(file, max_bytes=settings.MATERIAL_MAX_BYTES)
     if item == PHOTO:
         validate_id_photo(inspected)
-    used = application.materials.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
-    if used + inspected.size > settings.APPLICATION_MAX_BYTES:
-        raise ValidationError(
-            _("The materials of one application may not exceed %(limit)d MB in all; remove a file first."),
-            code="application_too_large",
-            params={"limit": settings.APPLICATION_MAX_BYTES // (1024 * 1024)},
-        )
-    name = default_storage.save(
-        random_storage_name(kind=inspected.kind, prefix=str(application.pk)), inspected.as_file()
-    )
     with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+        used = application.materials.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
+        if used + inspected.size > settings.APPLICATION_MAX_BYTES:
+            raise ValidationError(
+                _("The materials of one application may not exceed %(limit)d MB in all; remove a file first."),
+                code="application_too_large",
+                params={"limit": settings.APPLICATION_MAX_BYTES // (1024 * 1024)},
+            )
+        stored = Material.objects.filter(application__applicant=actor, content_deleted_at__isnull=True)
+        if (stored.aggregate(total=Sum("size"))["total"] or 0) + inspected.size > settings.APPLICANT_MAX_BYTES:
+            raise ValidationError(
+                _(
+                    "The files you keep stored, across all your applications, may not exceed %(limit)d MB; "
+                    "remove files you no longer need."
+                ),
+                code="applicant_too_large",
+                params={"limit": settings.APPLICANT_MAX_BYTES // (1024 * 1024)},
+            )
+        name = default_storage.save(
+            random_storage_name(kind=inspected.kind, prefix=str(application.pk)), inspected.as_file()
+        )
         if replace or item == PHOTO:
-            application.materials.filter(item=item, is_current=True).update(is_current=False)
+            superseded = Material.objects.filter(
+                pk__in=list(application.materials.filter(item=item, is_current=True).values_list("pk", flat=True))
+            )
+            superseded.update(is_current=False)
+            materials_content_delete(materials=superseded)
         return Material.objects.create(
             application=application,
             item=item,
@@ -255,23 +319,54 @@ def material_upload(*, application_id: int, actor: User, item: str, file, replac
             sha256=inspected.sha256,
             width=inspected.width,
             height=inspected.height,
+            scan_of="" if item == PHOTO else scan_of,
             revision=application.revision,
             uploaded_by=actor,
         )
 
 
 def material_withdraw(*, material_id: int, actor: User) -> None:
-    """Takes a file out of the current materials; it stays stored with the earlier versions."""
+    """Takes a file out of the current materials; its stored file is deleted unless a submitted version holds it."""
     material = Material.objects.select_related("application").get(pk=material_id, application__applicant=actor)
     application_for_edit(application_id=material.application_id, actor=actor)
-    Material.objects.filter(pk=material.pk).update(is_current=False)
+    with transaction.atomic():
+        removed = Material.objects.filter(pk=material.pk)
+        removed.update(is_current=False)
+        materials_content_delete(materials=removed)
+
+
+def materials_content_delete(*, materials: QuerySet[Material]) -> int:
+    """Deletes the stored files that no submitted version holds (once the transaction commits); records stay.
+
+    Reviewers compare submitted versions, so what was submitted is kept; anything else is the applicant's draft
+    work, and keeping it would let one person fill the disk (upload, remove, withdraw, start again).
+    """
+    doomed = list(
+        materials.filter(submissions__isnull=True, content_deleted_at__isnull=True).values_list("pk", "file").distinct()
+    )
+    if not doomed:
+        return 0
+    Material.objects.filter(pk__in=[pk for pk, _name in doomed]).update(content_deleted_at=timezone.now())
+    names = [name for _pk, name in doomed]
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(doomed)
 
 
 def materials_checklist(*, application: Application, evaluation: dict | None = None) -> list[ChecklistItem]:
     """申领指南 五: the basic materials plus the special evidence of the criteria claimed, each with its files."""
     evaluation = evaluation if evaluation is not None else application_evaluate(application=application)
-    basic = [material.code for material in catalogue_default().policies[-1].basic_materials]
+    policy = evaluation_policy(evaluation)
+    basic = [material.code for material in policy.basic_materials] if policy else []
     codes = list(dict.fromkeys([*basic, *evaluation.get("evidence", [])]))
+    if comprehensive_assessment(application):
+        codes.insert(
+            codes.index("social_insurance_or_tax") + 1 if "social_insurance_or_tax" in codes else 0, RECOMMENDATION
+        )
     files: dict[str, list[Material]] = {}
     for material in application.materials.filter(is_current=True).order_by("uploaded_at", "id"):
         files.setdefault(material.item, []).append(material)
@@ -284,11 +379,22 @@ def materials_checklist(*, application: Application, evaluation: dict | None = N
                 label=label,
                 description=description,
                 required=code not in OPTIONAL_MATERIALS,
-                special=code not in basic,
+                special=code not in basic and code != RECOMMENDATION,
                 files=tuple(files.get(code, ())),
             )
         )
     return items
+
+
+def comprehensive_assessment(application: Application) -> bool:
+    """申领指南 五（一）6: a legal representative whose unit has paid tax for under two years, recommended by the
+    District Investment Promotion Bureau as a new investment enterprise, is assessed as a whole (综合认定).
+    """
+    return (
+        application.is_legal_representative
+        and application.investment_promotion_recommended
+        and (application.unit_tax_years or 0) < 2
+    )
 
 
 def submission_problems(*, application: Application, today: date | None = None) -> dict[str, list[str]]:
@@ -324,10 +430,13 @@ def submission_problems(*, application: Application, today: date | None = None) 
         )
     # 申领指南 五（一）6: 3 consecutive months of insurance or tax; a legal representative gives 2 years of unit tax.
     if application.is_legal_representative:
-        if (application.unit_tax_years or 0) < 2:
+        if (application.unit_tax_years or 0) < 2 and not comprehensive_assessment(application):
             problem(
                 "unit_tax_years",
-                _("As legal representative, provide the employer's tax proof of the last two years."),
+                _(
+                    "As legal representative, provide the employer's tax proof of the last two years, or, for a new "
+                    "investment enterprise, the District Investment Promotion Bureau's recommendation (综合认定)."
+                ),
             )
     elif (application.insurance_months or 0) < 3:
         problem(
@@ -339,7 +448,19 @@ def submission_problems(*, application: Application, today: date | None = None) 
     except ProfileError as error:
         problem("profile", _("The eligibility answers are not valid: %(error)s") % {"error": _profile_error(error)})
         evaluation = {"criteria": [], "evidence": [], "eligible": False}
-    _check_tier(application=application, evaluation=evaluation, problem=problem)
+    lapse = policy_lapse(on_date=today) if evaluation.get("policy", "") is None else None
+    if lapse is not None:
+        # 第九条: no version is in force; the draft is kept for when one is.
+        problem(
+            "policy",
+            _(
+                "The policy expired on %(date)s: applications can be submitted again once the revised policy is in "
+                "force. Your draft is kept."
+            )
+            % {"date": lapse.ended_on.isoformat()},
+        )
+    else:
+        _check_tier(application=application, evaluation=evaluation, problem=problem)
     for item in materials_checklist(application=application, evaluation=evaluation):
         if not item.satisfied:
             problem(item.code, _("%(material)s is missing.") % {"material": item.label})
@@ -373,7 +494,9 @@ def _check_tier(*, application: Application, evaluation: dict, problem) -> None:
                 % {"tier": Tier(card.tier).label},
             )
             return
-    if not criteria_of_tier(evaluation.get("criteria", []), tier=application.requested_tier):
+    if not criteria_of_tier(
+        evaluation.get("criteria", []), tier=application.requested_tier, catalogue=catalogue_published()
+    ):
         problem(
             "requested_tier",
             _("Your answers do not meet any criterion of the %(tier)s; choose the tier the self-check shows.")
@@ -403,7 +526,9 @@ def _carried(*, spec: TransitionSpec, application: Application, data: dict) -> d
             return errors  # 一事一议: the leading group decides the tier.
         if tier not in Tier.values:
             errors["determined_tier"] = [_("Choose the tier determined.")]
-        elif spec.name == "pass_second" and not criteria_of_tier(application.evaluation.get("criteria", []), tier=tier):
+        elif spec.name == "pass_second" and not criteria_of_tier(
+            application.evaluation.get("criteria", []), tier=tier, catalogue=catalogue_published()
+        ):
             # The leading group may decide any tier (第三条（四）); 复审 must point at a matched criterion.
             errors["determined_tier"] = [_("The determined tier must be backed by a criterion the application meets.")]
     return errors
@@ -422,7 +547,7 @@ def _on_submit(application: Application, *, today: date) -> None:
     application.evaluation = application_evaluate(application=application, today=today)
     if not application.claimed_criteria:
         application.claimed_criteria = criteria_of_tier(
-            application.evaluation["criteria"], tier=application.requested_tier or None
+            application.evaluation["criteria"], tier=application.requested_tier or None, catalogue=catalogue_published()
         )
 
 
@@ -519,6 +644,9 @@ def application_transition(
         meeting_reference=meeting_reference.strip(),
     )
     transition_fired.send(sender=Application, application=application, entry=entry)
+    if name == "withdraw":
+        # A withdrawn application is never edited again: only what was submitted is kept.
+        materials_content_delete(materials=application.materials.all())
     if spec.notifies_applicant:
         from applications.tasks import notify_applicant
 
@@ -533,7 +661,7 @@ def application_start(*, applicant: User, kind: str, self_check_profile: object 
     if isinstance(self_check_profile, dict):
         candidate = {key: value for key, value in self_check_profile.items() if key not in ("on_date", "case_by_case")}
         try:
-            evaluate_data(candidate, today=today_local())
+            evaluation_in_force(candidate, today=today_local())
         except ProfileError:
             candidate = {}
         profile = candidate
@@ -546,7 +674,12 @@ def application_start(*, applicant: User, kind: str, self_check_profile: object 
 
 
 def materials_upload_many(
-    *, application_id: int, actor: User, uploads: dict[str, list], replace: frozenset[str] | set[str] = frozenset()
+    *,
+    application_id: int,
+    actor: User,
+    uploads: dict[str, list],
+    scan_of: dict[str, str],
+    replace: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[Material], dict[str, list[str]]]:
     """Stores every acceptable file of a materials form; a refused file does not stop the others (its item's error)."""
     checklist_codes = {
@@ -566,6 +699,7 @@ def materials_upload_many(
                         actor=actor,
                         item=item,
                         file=file,
+                        scan_of=scan_of.get(item, ""),
                         replace=item in replace and index == 0,
                     )
                 )

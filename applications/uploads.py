@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import olefile
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -18,10 +21,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 MEBIBYTE = 1024 * 1024
-# A 600 dpi A4 scan is about 35 megapixels; decoding 50 megapixels of RGBA takes about 200 MB of memory.
-DEFAULT_MAX_PIXELS = 50_000_000
+# An A4 page scanned at 300 dpi is 8.7 megapixels (2480 × 3508), an A3 page 17.4, and phone cameras give 12 to 16
+# by default. Checked from the header before any pixel is decoded, so decoding one upload costs at most
+# 20 megapixels (80 MB as RGBA) and about a second of CPU (bench/uploads.py).
+DEFAULT_MAX_PIXELS = 20_000_000
 CHUNK_BYTES = 64 * 1024
 HEAD_BYTES = 8 * 1024
 JPEG_QUALITY = 90
@@ -31,10 +37,71 @@ ID_PHOTO_SIZE = (358, 441)
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
-# MS-DOC: every Word 97–2003 file holds a stream named WordDocument; directory names are UTF-16LE.
-WORD_DOCUMENT_STREAM = "WordDocument".encode("utf-16-le")
-# MS-OFFCRYPTO: password-protected Office 2007+ files are OLE2 containers holding an EncryptedPackage stream.
-ENCRYPTED_PACKAGE_STREAM = "EncryptedPackage".encode("utf-16-le")
+# MS-DOC 2.5.1: the WordDocument stream starts with the FIB; wIdent 0xA5EC, and bit 8 of its flags is fEncrypted.
+WORD_FIB_IDENT = 0xA5EC
+WORD_FIB_ENCRYPTED = 0x0100
+# Storages of an OLE2 Word file that carry code or other programs: VBA macros (MS-OVBA), and embedded OLE objects
+# in ObjectPool (MS-DOC 2.1.6), among them packages holding any file (the "\x01Ole10Native" stream).
+OLE_MACRO_STORAGES = frozenset({"macros", "_vba_project_cur", "vba"})
+OLE_OBJECT_STORAGE = "objectpool"
+# The parts a DOCX may hold (ECMA-376 Part 1, as Word writes them): the document, its styles and settings, images,
+# fonts, themes, custom XML and properties. Anything else — macros (vbaProject.bin), ActiveX controls, embedded
+# objects and files (word/embeddings/), or a stray payload — is refused.
+_DOCX_PARTS = re.compile(
+    r"\[content_types\]\.xml"
+    r"|_rels/\.rels"
+    r"|docprops/[\w.-]+\.xml|docprops/thumbnail\.(?:jpe?g|png|emf|wmf)"
+    r"|customxml/(?:_rels/)?[\w.-]+\.(?:xml|rels)"
+    r"|word/(?:(?:theme|glossary|diagrams|charts)/)?(?:_rels/)?[\w.-]+\.(?:xml|rels)"
+    r"|word/media/[\w.-]+\.(?:png|jpe?g|jfif|gif|bmp|tiff?|emf|wmf|wdp|svg)"
+    r"|word/fonts/[\w.-]+\.odttf"
+    r"|word/printersettings/[\w.-]+\.bin"
+)
+# Relationships that load code or another program into Word (ECMA-376 Part 1, 15.2; MS-OI29500 for the rest).
+_DOCX_ACTIVE_RELATIONSHIPS = frozenset(
+    {"attachedtemplate", "vbaproject", "oleobject", "package", "control", "afchunk", "subdocument", "frame"}
+)
+_XML_PART_MAX_BYTES = 1024 * 1024
+# PDF (ISO 32000-1 12.6): actions that run code, open other files or programs, or send data; and the entries that
+# fire actions without a click (OpenAction, AA) or carry files (EmbeddedFiles, EF, FileAttachment) or scripts (JS,
+# the JavaScript name tree, XFA forms).
+_PDF_ACTIVE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/RichMediaExecute",
+        "/Rendition",
+        "/Sound",
+        "/Movie",
+    }
+)
+_PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"})
+_PDF_ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
+# Entries that hold page content, fonts, images or back-references: no action can be reached through them, and
+# not reading them keeps the check from loading a large scan's image streams.
+_PDF_DATA_KEYS = frozenset(
+    {
+        "/Contents",
+        "/Resources",
+        "/Metadata",
+        "/Thumb",
+        "/AP",
+        "/StructTreeRoot",
+        "/Parent",
+        "/P",
+        "/Info",
+        "/OutputIntents",
+        "/PieceInfo",
+        "/ID",
+        "/Encrypt",
+    }
+)
+# A scan or an exported document has hundreds of objects outside its content; far more is not a document to check.
+PDF_MAX_OBJECTS = 50_000
 
 
 class UploadKind(models.TextChoices):
@@ -54,6 +121,15 @@ CONTENT_TYPES = {
     UploadKind.PDF: "application/pdf",
     UploadKind.DOC: "application/msword",
     UploadKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# The spellings of each kind's extension that an uploaded name may keep; any other extension is replaced.
+NAME_EXTENSIONS = {
+    UploadKind.GIF: frozenset({"gif"}),
+    UploadKind.JPEG: frozenset({"jpg", "jpeg", "jpe"}),
+    UploadKind.PNG: frozenset({"png"}),
+    UploadKind.PDF: frozenset({"pdf"}),
+    UploadKind.DOC: frozenset({"doc"}),
+    UploadKind.DOCX: frozenset({"docx"}),
 }
 EXTENSIONS = {
     UploadKind.GIF: "gif",
@@ -187,30 +263,22 @@ def inspect_upload(file: Any, *, max_bytes: int, max_pixels: int = DEFAULT_MAX_P
     if not head:
         raise ValidationError(_("The file is empty; please upload the scan again."), code="empty")
     kind = _sniff(head)
-    display_name = safe_display_name(getattr(file, "name", None) or "")
+    display_name = name_for_kind(safe_display_name(getattr(file, "name", None) or ""), kind=kind)
     if kind in IMAGE_KINDS:
         data = b"".join(_chunks(file, max_bytes=max_bytes))
         return _inspect_image(data=data, kind=kind, display_name=display_name, max_pixels=max_pixels)
 
     digest = hashlib.sha256()
     size = 0
-    tail = b""
-    found_word_stream = found_encrypted_package = False
     for chunk in _chunks(file, max_bytes=max_bytes):
         digest.update(chunk)
         size += len(chunk)
-        if kind == UploadKind.DOC:
-            # Markers may straddle two chunks: search the end of the previous one as well.
-            window = tail + chunk
-            found_word_stream = found_word_stream or WORD_DOCUMENT_STREAM in window
-            found_encrypted_package = found_encrypted_package or ENCRYPTED_PACKAGE_STREAM in window
-            tail = window[-len(ENCRYPTED_PACKAGE_STREAM) :]
     if kind == UploadKind.PDF:
         _check_pdf(file)
     elif kind == UploadKind.DOCX:
         _check_docx(file)
     else:
-        _check_doc(found_word_stream=found_word_stream, found_encrypted_package=found_encrypted_package)
+        _check_doc(file)
     file.seek(0)
     return InspectedFile(
         kind=kind,
@@ -223,18 +291,64 @@ def inspect_upload(file: Any, *, max_bytes: int, max_pixels: int = DEFAULT_MAX_P
     )
 
 
-def _check_doc(*, found_word_stream: bool, found_encrypted_package: bool) -> None:
-    """An OLE2 file is a Word 97–2003 document only if it holds a WordDocument stream; XLS and PPT do not."""
-    if found_word_stream:
-        return
-    if found_encrypted_package:
+def _check_doc(file: IO[bytes]) -> None:
+    """Parse the OLE2 container: a Word 97–2003 document has a WordDocument stream with a Word FIB (XLS and PPT do
+    not), and it must carry no macros, no embedded objects and no encryption."""
+    file.seek(0)
+    try:
+        with olefile.OleFileIO(file) as container:
+            paths = [[part.lower() for part in path] for path in container.listdir(streams=True, storages=True)]
+            if container.exists("EncryptedPackage"):
+                # MS-OFFCRYPTO: a password-protected Office 2007+ file is an OLE2 container around the package.
+                raise _encrypted()
+            if not container.exists("WordDocument"):
+                raise _not_word()
+            fib = container.openstream("WordDocument").read(12)
+    except ValidationError:
+        raise
+    except Exception:  # olefile raises OSError, struct.error and others on malformed input
+        raise _corrupt_document() from None
+    if len(fib) < 12 or int.from_bytes(fib[:2], "little") != WORD_FIB_IDENT:
+        raise _corrupt_document()
+    if int.from_bytes(fib[10:12], "little") & WORD_FIB_ENCRYPTED:
         raise _encrypted()
-    raise ValidationError(
+    if any(part in OLE_MACRO_STORAGES for path in paths for part in path):
+        raise _macros()
+    if any(path[0] == OLE_OBJECT_STORAGE and len(path) > 1 for path in paths):
+        raise _embedded_objects()
+
+
+def _not_word() -> ValidationError:
+    return ValidationError(
         _(
             "This is an Office file but not a Word document (for example Excel or PowerPoint); "
             "please save it as PDF and upload that."
         ),
         code="unsupported_type",
+    )
+
+
+def _corrupt_document() -> ValidationError:
+    return ValidationError(
+        _("This Word document cannot be read (it may be damaged or incomplete); please save it again."),
+        code="corrupt_document",
+    )
+
+
+def _macros() -> ValidationError:
+    return ValidationError(
+        _("Word documents with macros are not accepted; please save it as DOCX or PDF without macros."),
+        code="active_content",
+    )
+
+
+def _embedded_objects() -> ValidationError:
+    return ValidationError(
+        _(
+            "Word documents with embedded objects or files (other documents, programs, controls) are not accepted; "
+            "please save it as PDF and upload that."
+        ),
+        code="active_content",
     )
 
 
@@ -293,11 +407,14 @@ def _without_metadata(image: Image.Image, *, kind: UploadKind) -> Image.Image:
     """The first frame, upright as the camera meant it, with nothing but pixels and transparency."""
     # Applying the EXIF orientation first keeps phone photos of documents upright once EXIF is dropped
     # (申领指南 六（一）: 材料为文字正向，不可颠倒).
-    upright = ImageOps.exif_transpose(image)
+    kept = {key: image.info[key] for key in _KEPT_IMAGE_INFO if key in image.info}
+    # In place: an upright image is not copied, so decoding holds one set of pixels, not two.
+    ImageOps.exif_transpose(image, in_place=True)
+    upright = image
     # CMYK JPEGs from print workflows render inconsistently across browsers; reviewers get RGB.
     if kind == UploadKind.JPEG and upright.mode not in {"L", "RGB"}:
         upright = upright.convert("RGB")
-    upright.info = {key: image.info[key] for key in _KEPT_IMAGE_INFO if key in image.info}
+    upright.info = kept
     return upright
 
 
@@ -327,39 +444,115 @@ def _check_pdf(file: IO[bytes]) -> None:
             raise
         except Exception:  # pypdf raises many unrelated exception types on malformed input
             raise corrupt from None
-    if page_count < 1:
-        raise ValidationError(_("This PDF has no pages; please upload the complete scan."), code="corrupt_pdf")
+        if page_count < 1:
+            raise ValidationError(_("This PDF has no pages; please upload the complete scan."), code="corrupt_pdf")
+        try:
+            active = _pdf_has_active_content(reader)
+        except ValidationError:
+            raise
+        except Exception:  # a broken reference or object, reported by pypdf in its many ways
+            raise corrupt from None
+    if active:
+        # Refused rather than cleaned: removing actions means rewriting the file, which breaks the digital
+        # signature of an electronic certificate and may change what reviewers see; scans and ordinary exports
+        # carry none, and the applicant is told how to make a clean copy.
+        raise ValidationError(
+            _(
+                "This PDF contains scripts, automatic actions or attached files, which are not accepted; "
+                "print it to a new PDF (or scan the paper document) and upload that."
+            ),
+            code="active_content",
+        )
+
+
+def _pdf_has_active_content(reader: PdfReader) -> bool:
+    """Walk every object reachable from the trailer (outside page content) looking for what can act on its own."""
+    seen: set[tuple[int, int]] = set()
+    pending: list[Any] = [reader.trailer]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, IndirectObject):
+            reference = (node.idnum, node.generation)
+            if reference in seen:
+                continue
+            seen.add(reference)
+            if len(seen) > PDF_MAX_OBJECTS:
+                raise ValidationError(
+                    _("This PDF is too complex to check; print it to a new PDF (or scan it) and upload that."),
+                    code="corrupt_pdf",
+                )
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            if _pdf_dictionary_is_active(node):
+                return True
+            pending.extend(value for key, value in node.items() if key not in _PDF_DATA_KEYS)
+        elif isinstance(node, ArrayObject):
+            pending.extend(node)
+    return False
+
+
+def _pdf_dictionary_is_active(node: DictionaryObject) -> bool:
+    if not _PDF_ACTIVE_KEYS.isdisjoint(node.keys()):
+        return True
+    action = node.get("/S")
+    if action in _PDF_ACTIVE_ACTIONS or node.get("/Subtype") in _PDF_ACTIVE_ANNOTATIONS:
+        return True
+    if node.get("/Type") == "/EmbeddedFile":
+        return True
+    opening = node.get("/OpenAction")
+    if isinstance(opening, IndirectObject):
+        opening = opening.get_object()
+    # An opening destination (a page and a zoom) is harmless; an opening action other than "go to" is not.
+    return isinstance(opening, DictionaryObject) and opening.get("/S") != "/GoTo"
 
 
 def _check_docx(file: IO[bytes]) -> None:
-    """A DOCX is a ZIP holding the Word parts; other ZIPs (XLSX, PPTX, archives) are refused without unpacking."""
+    """A DOCX is a ZIP holding the Word parts; other ZIPs (XLSX, PPTX, archives) are refused, and so is any part
+    that is not an ordinary document part or any relationship that loads code."""
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
-            names = {name.lower() for name in archive.namelist()}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise ValidationError(
-            _("This Word document cannot be read (it may be damaged or incomplete); please save it again."),
-            code="corrupt_document",
-        ) from None
-    if "word/document.xml" not in names:
-        raise ValidationError(
-            _(
-                "This is a ZIP archive or an Office file other than Word (for example Excel); "
-                "please upload a PDF or a Word document instead."
-            ),
-            code="unsupported_type",
-        )
-    if "[content_types].xml" not in names:
-        raise ValidationError(
-            _("This Word document is incomplete (it has no content types part); please save it again."),
-            code="corrupt_document",
-        )
-    if "word/vbaproject.bin" in names:
-        raise ValidationError(
-            _("Word documents with macros are not accepted; please save it as DOCX or PDF without macros."),
-            code="unsupported_type",
-        )
+            members = [member for member in archive.infolist() if not member.is_dir()]
+            names = {member.filename.lower() for member in members}
+            if "word/document.xml" not in names:
+                raise ValidationError(
+                    _(
+                        "This is a ZIP archive or an Office file other than Word (for example Excel); "
+                        "please upload a PDF or a Word document instead."
+                    ),
+                    code="unsupported_type",
+                )
+            if "[content_types].xml" not in names:
+                raise ValidationError(
+                    _("This Word document is incomplete (it has no content types part); please save it again."),
+                    code="corrupt_document",
+                )
+            if any(name.endswith("vbaproject.bin") or name.endswith("vbadata.xml") for name in names):
+                raise _macros()
+            if not all(_DOCX_PARTS.fullmatch(name) for name in names):
+                raise _embedded_objects()
+            for member in members:
+                if member.filename.lower().endswith(".rels") and _loads_code(archive, member):
+                    raise _embedded_objects()
+    except ValidationError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError):
+        raise _corrupt_document() from None
+
+
+def _loads_code(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether a relationships part links a template, an OLE object, a control or another document into Word."""
+    if member.file_size > _XML_PART_MAX_BYTES:
+        raise _corrupt_document()
+    try:
+        root = ElementTree.fromstring(archive.read(member))
+    except (ElementTree.ParseError, DefusedXmlException):
+        raise _corrupt_document() from None
+    for relationship in root:
+        kind = relationship.get("Type", "").rsplit("/", 1)[-1].lower()
+        if kind in _DOCX_ACTIVE_RELATIONSHIPS:
+            return True
+    return False
 
 
 def safe_display_name(name: str) -> str:
@@ -374,6 +567,18 @@ def safe_display_name(name: str) -> str:
     if not dot or not stem or len(extension) > 10:
         return name[: DISPLAY_NAME_MAX_LENGTH - 1] + "…"
     return stem[: DISPLAY_NAME_MAX_LENGTH - len(extension) - 2] + "…." + extension
+
+
+def name_for_kind(name: str, *, kind: UploadKind) -> str:
+    """The shown and downloaded name with the extension of what the file is, whatever the uploader called it."""
+    if not name:
+        return ""
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension.lower() in NAME_EXTENSIONS[kind]:
+        return name
+    if dot and stem and re.fullmatch(r"[A-Za-z0-9]{1,5}", extension):
+        name = stem
+    return f"{name}.{EXTENSIONS[kind]}"
 
 
 def random_storage_name(*, kind: str, prefix: str) -> str:

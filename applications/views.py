@@ -28,6 +28,7 @@ from applications.selectors import (
     application_for_detail,
     application_timeline,
     applications_of_applicant,
+    applications_with_materials_visible_to,
     employer_applications,
     last_return,
     material_for_download,
@@ -52,6 +53,7 @@ from applications.services import (
     materials_upload_many,
     submission_problems,
 )
+from applications.uploads import EXTENSIONS, UploadKind, name_for_kind
 from applications.workflow import OPEN_STATES, TRANSITIONS, State
 from eligibility.profile import ProfileError
 
@@ -85,7 +87,9 @@ FIELD_STEPS = {
     "contract_valid_until": "employment",
     "insurance_months": "employment",
     "unit_tax_years": "employment",
+    "investment_promotion_recommended": "employment",
     "declaration": "submit",
+    "policy": "eligibility",
 }
 TRANSITION_LABELS = {spec.name: spec.label for spec in TRANSITIONS}
 DOWNLOAD_HEADERS = {
@@ -120,6 +124,8 @@ def _problem_rows(problems: dict) -> list[dict]:
         step = FIELD_STEPS.get(field, "materials")
         if field == "declaration":
             label = _("Declaration of truth")
+        elif field == "policy":
+            label = _("Policy in force")
         elif field in FIELD_STEPS:
             label = Application._meta.get_field(field).verbose_name
         else:
@@ -218,7 +224,8 @@ def _saved(request: HttpRequest, application: Application, step: str) -> HttpRes
 def _simple_step(request: HttpRequest, application: Application, step: str, context: dict) -> HttpResponse:
     form_class = SIMPLE_FORMS[step]
     initial = {name: getattr(application, name) for name in form_class.base_fields if hasattr(application, name)}
-    form = form_class(request.POST or None, initial=initial)
+    options = {"current_employer": application.employer} if form_class is ContactForm else {}
+    form = form_class(request.POST or None, initial=initial, **options)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if hasattr(application, name)}
         application_update(application_id=application.pk, actor=request.user, fields=fields)
@@ -261,7 +268,11 @@ def _materials_step(request: HttpRequest, application: Application, context: dic
     )
     if request.method == "POST" and form.is_valid():
         stored, errors = materials_upload_many(
-            application_id=application.pk, actor=request.user, uploads=form.uploads(), replace=form.replaced()
+            application_id=application.pk,
+            actor=request.user,
+            uploads=form.uploads(),
+            scan_of=form.scan_of(),
+            replace=form.replaced(),
         )
         if not errors:
             messages.success(request, _("%(count)d file(s) uploaded.") % {"count": len(stored)})
@@ -340,6 +351,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": [(entry, TRANSITION_LABELS.get(entry.transition, entry.transition)) for entry in history],
         "returned": _returned_context(application),
         "submissions": _submission_files(application),
+        "materials_visible": is_owner
+        or applications_with_materials_visible_to(request.user).filter(pk=application.pk).exists(),
     }
     return render(request, "applications/detail.html", context)
 
@@ -392,7 +405,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def material_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    """Takes a file out of the current materials (it stays stored with the earlier versions)."""
+    """Takes a file out of the current materials; it is deleted unless a submitted version holds it."""
     _applicant_only(request)
     try:
         material = Material.objects.only("application_id").get(pk=pk, application__applicant=request.user)
@@ -420,7 +433,9 @@ def material_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         file,
         as_attachment=True,
-        filename=material.original_name or f"{material.item}.{material.kind}",
+        # Named after what the file is, also for files stored before names followed the content.
+        filename=name_for_kind(material.original_name, kind=UploadKind(material.kind))
+        or f"{material.item}.{EXTENSIONS[UploadKind(material.kind)]}",
         content_type=material.content_type,
     )
     for header, value in DOWNLOAD_HEADERS.items():

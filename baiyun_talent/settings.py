@@ -1,6 +1,7 @@
 """Settings of the 白云区云聚英才卡 portal, read from the environment (see README: Configuration)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
+    "django_ratelimit",
     "accounts",
     "eligibility",
     "applications",
@@ -66,8 +69,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.twofactor.SecondFactorMiddleware",
+    "baiyun_talent.middleware.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lock found while signing in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "baiyun_talent.urls"
@@ -85,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "eligibility.context_processors.policy_lapse_notice",
             ],
         },
     },
@@ -92,9 +99,18 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_env(default_sqlite_path=str(VAR_DIR / "db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The queue indexes carry covering columns for PostgreSQL's index-only scans; SQLite, the embedded default,
-# ignores them and the indexes still serve it.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+SILENCED_SYSTEM_CHECKS = [
+    # The queue indexes carry covering columns for PostgreSQL's index-only scans; SQLite, the embedded default,
+    # ignores them and the indexes still serve it.
+    "models.W040",
+    # django-axes wants the address among the lock's parameters; the portal locks the account only, because a lock
+    # on an address shuts out every other user behind the same proxy or NAT (README: Security).
+    "axes.W006",
+    # django-ratelimit knows only django-redis and memcached: Django's own Redis cache increments atomically too,
+    # and without Redis the demo's single process keeps its counters in memory (README: Security).
+    "django_ratelimit.W001",
+    "django_ratelimit.E003",
+]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -105,7 +121,36 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameMobileEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account before any password is checked, on the portal's login and the admin's alike.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UsernameMobileEmailBackend",
+]
+# The proxies in front of the portal that append the client's address to X-Forwarded-For (0: none, the header is
+# ignored). The login lock's records, the registration limits and the API's rate limit read the address this way.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0, minimum=0)
+
+# Failed logins are counted per account, whichever of its username, mobile or e-mail was typed, in the database
+# that every process shares; LOGIN_FAILURE_LIMIT failures within the window lock the account for the window.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "accounts.selectors.login_account_key"
+AXES_CLIENT_IP_CALLABLE = "baiyun_talent.network.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+# The records kept are the failures (AccessAttempt), read by the auditor; successful logins are not logged by axes.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Masked in the records' copy of the posted form (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# django-ratelimit counts in the default cache (Redis in production) by the same client address.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "baiyun_talent.network.client_address"
+# Sign-ups a client address may make, and verification messages one e-mail address or mobile may receive.
+REGISTRATION_RATE_PER_ADDRESS = "5/h"
+REGISTRATION_RATE_PER_DESTINATION = "3/h"
 # A class with send(*, channel, destination, body): an SMS gateway or mail relay; the default keeps it in the database.
 VERIFICATION_SENDER = os.environ.get("VERIFICATION_SENDER", "accounts.verification.DatabaseSender")
 LOGIN_URL = "accounts:login"
@@ -165,10 +210,16 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MATERIAL_MAX_BYTES = env_int("MATERIAL_MAX_MB", default=10, minimum=1) * 1024 * 1024
 APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 1024 * 1024
+# Everything one person keeps stored, across their applications (earlier submitted versions included).
+APPLICANT_MAX_BYTES = env_int("APPLICANT_MAX_MB", default=300, minimum=1) * 1024 * 1024
+# Applications one person may open within 30 days (one at a time; withdrawing and starting again counts).
+APPLICATIONS_PER_30_DAYS = env_int("APPLICATIONS_PER_30_DAYS", default=5, minimum=1)
 # Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
 # Card verifications a minute per client address, the public page and the API together; 0 turns the limit off.
 CARD_VERIFY_RATE_LIMIT = env_int("CARD_VERIFY_RATE_LIMIT", default=60)
+# Where a draft policy's impact preview reads the stored profiles (eligibility imports no other app).
+ELIGIBILITY_STORED_PROFILES = "applications.selectors.stored_profiles"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The private halves of the cards' signing keys (cards.keys): files named <key id>.pem, or CARD_SIGNING_KEY_<KID>.
 CARD_KEYS_DIR = Path(os.environ.get("CARD_KEYS_DIR", VAR_DIR / "keys"))
@@ -216,6 +267,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cards.tasks.refresh_status_list",
         "schedule": crontab(minute=20),
     },
+    # Registrations never confirmed expire and free their e-mail address and mobile.
+    "accounts-pending-expire": {
+        "task": "accounts.tasks.expire_pending_accounts",
+        "schedule": crontab(minute=15),
+    },
+    # Notices whose e-mail could not be sent (applications.notices) are sent again.
+    "notice-email-retry": {
+        "task": "applications.tasks.retry_notice_emails",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 EMAIL_BACKEND = email_backend_from_env(debug=DEBUG)
@@ -235,7 +296,7 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"

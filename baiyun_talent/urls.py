@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
+from django_otp.admin import OTPAdminSite
 
 from accounts import views as account_views
 from baiyun_talent.views import openapi_json
+
+# The admin can grant any role: it asks for the code of an enrolled authenticator app (django-otp), and its login
+# failures count toward the same lock as the portal's (django-axes runs in the authentication backends).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", account_views.landing, name="landing"),

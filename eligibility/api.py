@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-import math
-import time
+import re
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
 
-from eligibility.catalogue import Blocker, Catalogue, Policy, catalogue_default
+from eligibility.catalogue import Blocker, Catalogue, Policy
 from eligibility.dates import date_parse_iso
-from eligibility.engine import evaluate_data
 from eligibility.profile import ProfileError
+from eligibility.selectors import catalogue_published, evaluation_in_force
 
 __all__ = [
     "RATE_WINDOW_SECONDS",
@@ -31,11 +31,20 @@ __all__ = [
 ]
 
 RATE_WINDOW_SECONDS = 60
+# A profile nests three levels (object, section, value); anything far deeper is not a profile, and walking it
+# further would only spend the server's stack.
+MAX_JSON_DEPTH = 32
+# RFC 7493 (I-JSON) 2.1: strings must not hold unpaired surrogates; they cannot be encoded as UTF-8 on the way out.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Errors of the boundary itself (not of a profile field), worded once in English and translated by the catalogue.
 _BOUNDARY_MESSAGES = {
     "invalid_json": _("The input is not valid JSON (line %(line)s, column %(column)s)."),
     "invalid_encoding": _("The input is not UTF-8 text."),
+    "too_deep": _("The input nests arrays or objects more than %(limit)s levels deep."),
+    "number_too_long": _("The input holds a number with more digits than any profile field can take."),
+    "invalid_unicode": _("The input holds an unpaired surrogate escape (\\ud800 to \\udfff), which is not text."),
+    "too_large": _("The body is larger than %(limit)s MB."),
     "unreadable_file": _("The file %(name)s cannot be read."),
     "invalid_date": _("%(field)s: must be a real date (YYYY-MM-DD)."),
     "unsupported_media_type": _("Send the profile as JSON (Content-Type: application/json)."),
@@ -82,14 +91,39 @@ def json_parse(raw: bytes | str, *, field: str) -> Any:
         except UnicodeDecodeError as error:
             raise BoundaryError(field=field, code="invalid_encoding") from error
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except json.JSONDecodeError as error:
         raise BoundaryError(field=field, code="invalid_json", line=error.lineno, column=error.colno) from error
+    except RecursionError:
+        raise BoundaryError(field=field, code="too_deep", limit=MAX_JSON_DEPTH) from None
+    except ValueError:
+        # Python refuses to convert an integer literal of more than sys.get_int_max_str_digits() digits.
+        raise BoundaryError(field=field, code="number_too_long") from None
+    _json_check(data, field=field)
+    return data
+
+
+def _json_check(data: Any, *, field: str) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH and strings (keys included) that are not encodable text."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE.search(value):
+                raise BoundaryError(field=field, code="invalid_unicode")
+        elif isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise BoundaryError(field=field, code="too_deep", limit=MAX_JSON_DEPTH)
+            if isinstance(value, dict):
+                pending.extend((key, depth) for key in value)
+                pending.extend((item, depth + 1) for item in value.values())
+            else:
+                pending.extend((item, depth + 1) for item in value)
 
 
 def on_date_parse(text: str | None, *, field: str = "on") -> date:
-    """An optional YYYY-MM-DD parameter; today when absent."""
-    if text is None or text == "":
+    """An optional YYYY-MM-DD parameter; today when absent (an empty value is not a date)."""
+    if text is None:
         return today_local()
     parsed = date_parse_iso(text)
     if parsed is None:
@@ -99,7 +133,7 @@ def on_date_parse(text: str | None, *, field: str = "on") -> date:
 
 def evaluation_run(data: object, *, today: date | None = None) -> dict[str, object]:
     """Evaluate one untrusted profile; raises ProfileError naming the field when it is invalid."""
-    return evaluate_data(data, today=today or today_local())  # type: ignore[arg-type]  # parse_profile checks it
+    return evaluation_in_force(data, today=today or today_local())  # type: ignore[arg-type]  # parse_profile checks it
 
 
 def _policy_listing(policy: Policy) -> dict[str, object]:
@@ -117,7 +151,7 @@ def _policy_listing(policy: Policy) -> dict[str, object]:
 
 def criteria_listing(*, on_date: date, catalogue: Catalogue | None = None) -> dict[str, object]:
     """The catalogue in force on on_date as JSON: tiers, criteria, blockers, honours, benefits and materials."""
-    catalogue = catalogue or catalogue_default()
+    catalogue = catalogue or catalogue_published()
     policy = catalogue.policy_for(on_date)
     if policy is None:
         # 第九条: nothing can be granted outside every version's validity; say why instead of listing nothing.
@@ -183,25 +217,17 @@ def _blocker_listing(blocker: Blocker) -> dict[str, object]:
     }
 
 
-def api_rate_check(*, client: str, now: float | None = None) -> int | None:
-    """Count one request of client in the current minute; the seconds to wait when over the limit, else None.
+def api_rate_check(*, request: HttpRequest) -> int | None:
+    """Count one request of the client in the current minute; the seconds to wait when over the limit, else None.
 
-    A fixed one-minute window in Django's cache (Redis in production, shared by every worker), so that a public,
-    unauthenticated endpoint cannot be used to load the server.
+    django-ratelimit in Django's cache (Redis in production, shared by every worker), by the client's address as the
+    configured proxies tell it (settings.RATELIMIT_IP_META_KEY), so that a public, unauthenticated endpoint cannot be
+    used to load the server.
     """
     limit = settings.ELIGIBILITY_API_RATE_LIMIT
     if limit <= 0:
         return None
-    now = time.time() if now is None else now
-    window = int(now // RATE_WINDOW_SECONDS)
-    key = f"eligibility-api-rate:{client}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add and incr: this request opens a fresh count.
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        count = 1
-    if count <= limit:
+    usage = get_usage(request, group="eligibility-api", key="ip", rate=(limit, RATE_WINDOW_SECONDS), increment=True)
+    if usage is None or not usage["should_limit"]:
         return None
-    return max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
+    return max(1, usage["time_left"])

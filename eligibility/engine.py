@@ -9,15 +9,14 @@ from datetime import date
 
 from eligibility.catalogue import (
     CASE_BY_CASE_PREFIX,
-    COMPANY_AGE,
     Blocker,
     Catalogue,
     Criterion,
     Explanation,
     Policy,
-    Predicate,
     catalogue_default,
 )
+from eligibility.predicates import COMPANY_AGE, CONDITION, Predicate
 from eligibility.profile import FIELDS, Profile, ProfileError, parse_profile
 
 __all__ = [
@@ -26,6 +25,7 @@ __all__ = [
     "Unlockable",
     "evaluate",
     "evaluate_data",
+    "evaluate_under",
     "result_to_dict",
     "unlockable",
     "unlockable_to_dict",
@@ -63,6 +63,10 @@ def _criterion_evidence(criterion: Criterion, profile: Profile) -> list[str]:
     out = list(criterion.evidence)
     if criterion.when is not None:
         _evidence_collect(criterion.when, profile, out)
+    else:
+        for honour in criterion.honours:
+            if honour in profile.honours:
+                out.extend(criterion.honour_evidence[honour])
     return out
 
 
@@ -97,11 +101,16 @@ def _matched(policy: Policy, profile: Profile) -> list[Criterion]:
 def evaluate(profile: Profile, *, catalogue: Catalogue | None = None) -> Result:
     """Which card the profile earns on its on_date, why, and what must be uploaded to prove it."""
     catalogue = catalogue or catalogue_default()
-    on_date = profile.on_date
-    policy = catalogue.policy_for(on_date)
+    policy = catalogue.policy_for(profile.on_date)
     if policy is None:
         # 第九条: outside every version's validity nothing can be granted.
-        return _blocked(None, on_date, [catalogue.out_of_force_blocker(on_date)])
+        return _blocked(None, profile.on_date, [catalogue.out_of_force_blocker(profile.on_date)])
+    return evaluate_under(profile, policy=policy)
+
+
+def evaluate_under(profile: Profile, *, policy: Policy) -> Result:
+    """The profile judged by one given version whatever its dates: a stored evaluation's version, or a draft's."""
+    on_date = profile.on_date
     blockers = [blocker for blocker in policy.condition_blockers if blocker.when.test(profile)]
     if blockers:
         return _blocked(policy.code, on_date, blockers)
@@ -190,7 +199,7 @@ HONOURS = "honours"
 
 def _node_maybe(node: Predicate, profile: Profile, unknown: frozenset[str]) -> tuple[bool | None, frozenset[str]]:
     """Three-valued truth of node (None: depends on an unknown answer) and the unknown answers it hinges on."""
-    if node.kind == "condition" or node.kind == COMPANY_AGE:
+    if node.kind == CONDITION or node.kind == COMPANY_AGE:
         if node.field in unknown:
             return None, frozenset({node.field})
         return node.test(profile), frozenset()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from eligibility.catalogue import catalogue_default
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, FieldSpec
+from eligibility.selectors import catalogue_published
 
 __all__ = ["FIELD_DESCRIPTIONS", "openapi_document"]
 
@@ -150,7 +150,7 @@ def _leaf_schema(spec: FieldSpec) -> dict[str, Any]:
     return {"description": description, **schema}
 
 
-def _profile_schema() -> dict[str, Any]:
+def _profile_schema(honour_codes: frozenset[str]) -> dict[str, Any]:
     """The spec's "Input profile": every field optional, unknown fields refused."""
     sections: dict[str, dict[str, Any]] = {}
     top: dict[str, Any] = {
@@ -169,7 +169,7 @@ def _profile_schema() -> dict[str, Any]:
     top["honours"] = {
         "description": "Honour codes held (spec: Honour codes); an unknown code is refused with HTTP 400.",
         "type": ["array", "null"],
-        "items": {"type": "string", "enum": sorted(catalogue_default().honour_codes)},
+        "items": {"type": "string", "enum": sorted(honour_codes)},
     }
     for section, properties in sections.items():
         top[section] = {"type": ["object", "null"], "additionalProperties": False, "properties": properties}
@@ -308,9 +308,14 @@ _RATE_LIMITED = {
 }
 
 
-@functools.cache
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of /api/v1/eligibility/*."""
+    """The OpenAPI 3.1 document of /api/v1/eligibility/*, with the honour codes of the versions published."""
+    return _document(catalogue_published().honour_codes)
+
+
+@functools.lru_cache(maxsize=4)
+def _document(honour_codes: frozenset[str]) -> dict[str, Any]:
+    """The document for one set of honour codes, built once."""
     examples = {
         name: {"summary": example["summary"], "value": example["request"]} for name, example in EXAMPLES.items()
     }
@@ -361,7 +366,10 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         "400": {
-                            "description": "Invalid profile (naming the field), malformed JSON, or not an object.",
+                            "description": (
+                                "Invalid profile (naming the field), malformed JSON, not an object, nested too deep, "
+                                "a number too long or an unpaired surrogate."
+                            ),
                             "content": {
                                 "application/json": {
                                     "schema": {"$ref": "#/components/schemas/Error"},
@@ -370,6 +378,7 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         "405": _error_response("Only POST is accepted."),
+                        "413": _error_response("The body is larger than the server accepts (5 MB)."),
                         "415": _error_response("The body is not application/json."),
                         "429": _RATE_LIMITED,
                     },
@@ -402,7 +411,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "components": {
             "schemas": {
-                "Profile": _profile_schema(),
+                "Profile": _profile_schema(honour_codes),
                 "Result": _RESULT_SCHEMA,
                 "Error": _ERROR_SCHEMA,
                 "Criteria": _CRITERIA_SCHEMA,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -190,7 +191,10 @@ def _value_parse(spec: FieldSpec, value: object) -> Any:
             return value
         raise ProfileError(field=spec.path, code="not_a_boolean")
     if kind in (MONEY, INTEGER):
-        # bool is an int subclass and 1.0 is not a whole number of yuan in JSON terms: both refused.
+        # bool is an int subclass: refused. JSON has one kind of number (RFC 8259 §6) and JSON Schema counts 403.0 as
+        # the integer 403 (the OpenAPI document says "integer"), so a float with no fraction is read as that integer.
+        if type(value) is float and math.isfinite(value) and value.is_integer():
+            value = int(value)
         if type(value) is not int:
             raise ProfileError(field=spec.path, code="not_an_integer")
         if kind == MONEY and value < 0:

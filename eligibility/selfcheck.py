@@ -11,14 +11,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from eligibility.catalogue import Catalogue, Policy, catalogue_default
+from eligibility.catalogue import Catalogue, Policy
 from eligibility.engine import evaluate as engine_evaluate
 from eligibility.engine import result_to_dict, unlockable, unlockable_to_dict
 from eligibility.profile import BOOL, DATE, FIELDS, INTEGER, MONEY, parse_profile
+from eligibility.selectors import catalogue_published, policy_latest
 
 __all__ = [
     "HONOUR_GROUPS",
@@ -293,7 +295,7 @@ def _pick(zh: str, en: str) -> str:
 
 def honour_groups(*, policy: Policy | None = None) -> list[tuple[str | Promise, list[tuple[str, str]]]]:
     """Each group's (code, label in the active language), every honour of the policy exactly once."""
-    policy = policy or catalogue_default().policies[-1]
+    policy = policy or policy_latest(on_date=timezone.localdate())
     labels = {honour.code: _pick(honour.zh, honour.en) for honour in policy.honours}
     groups = []
     placed: set[str] = set()
@@ -375,7 +377,7 @@ def selfcheck_evaluate(
     *, profile: dict[str, object], unknown: list[str], today: date, catalogue: Catalogue | None = None
 ) -> dict[str, Any]:
     """Everything the result page shows, in the active language: evaluation, benefits, materials, unlock hints."""
-    catalogue = catalogue or catalogue_default()
+    catalogue = catalogue or catalogue_published()
     parsed = parse_profile(profile, today=today, known_honours=catalogue.honour_codes)
     evaluation = result_to_dict(engine_evaluate(parsed, catalogue=catalogue))
     hints = unlockable_to_dict(unlockable(parsed, unknown_fields=unknown, catalogue=catalogue))

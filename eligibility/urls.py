@@ -8,4 +8,6 @@ urlpatterns = [
     path("self-check/", views.self_check, name="self_check"),
     path("self-check/result/", views.self_check_result, name="self_check_result"),
     path("self-check/apply/", views.self_check_apply, name="self_check_apply"),
+    path("policies/", views.policies, name="policies"),
+    path("policies/<slug:code>/", views.policy, name="policy"),
 ]

@@ -6,7 +6,9 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -24,6 +26,7 @@ from eligibility.api import (
 )
 from eligibility.forms import SelfCheckForm
 from eligibility.profile import ProfileError
+from eligibility.selectors import catalogue_published, policy_named, stored_policy_source
 from eligibility.selfcheck import selfcheck_evaluate, selfcheck_profile
 
 # The questionnaire's raw answers, so that the result and "change my answers" survive a language switch.
@@ -46,13 +49,16 @@ def _refused(
 
 
 def api_endpoint(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Rate limit per client address, answer a wrong method with 405 and client errors with 400, all as JSON."""
+    """Rate limit per client address, answer a wrong method with 405 and client errors with 400, all as JSON.
+
+    CSRF-exempt: the API changes nothing and trusts no cookie, and the CSRF check would otherwise answer an unsafe
+    method with an HTML page before the view could say 405 in JSON.
+    """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            # REMOTE_ADDR only: a forwarded-for header is the client's to forge.
-            retry_after = api_rate_check(client=request.META.get("REMOTE_ADDR", ""))
+            retry_after = api_rate_check(request=request)
             if retry_after is not None:
                 error = BoundaryError(field="request", code="rate_limited", seconds=retry_after)
                 return _refused(error, status=429, headers={"Retry-After": str(retry_after)})
@@ -64,13 +70,15 @@ def api_endpoint(*methods: str) -> Callable[[Callable[..., HttpResponse]], Calla
                 return view(request, *args, **kwargs)
             except (ProfileError, BoundaryError) as error:
                 return _refused(error, status=400)
+            except RequestDataTooBig:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+                return _refused(BoundaryError(field="body", code="too_large", limit=limit), status=413)
 
-        return run
+        return csrf_exempt(run)
 
     return decorate
 
 
-@csrf_exempt  # a pure computation on the posted profile: nothing is changed, no cookie is trusted
 @api_endpoint("POST")
 def api_evaluate(request: HttpRequest) -> HttpResponse:
     """POST a profile, get the evaluation of the spec's "Output"."""
@@ -130,3 +138,21 @@ def self_check_apply(request: HttpRequest) -> HttpResponse:
     profile, _unknown = selfcheck_profile(form.cleaned_data)
     request.session[PROFILE_SESSION_KEY] = profile
     return HttpResponseRedirect(reverse("applications:start"))
+
+
+@require_GET
+def policies(request: HttpRequest) -> HttpResponse:
+    """Every version ever published, with its dates: each evaluation names the one it used (第九条)."""
+    today = today_local()
+    rows = [{"policy": policy, "in_force": policy.in_force_on(today)} for policy in catalogue_published().policies]
+    return render(request, "eligibility/policies.html", {"rows": rows})
+
+
+@require_GET
+def policy(request: HttpRequest, code: str) -> HttpResponse:
+    """One published version as it reads: its dates, criteria, services and file. Drafts are not public."""
+    found = policy_named(code)
+    if found is None:
+        raise Http404
+    context = {"policy": found, "source": stored_policy_source(code), "in_force": found.in_force_on(today_local())}
+    return render(request, "eligibility/policy.html", context)

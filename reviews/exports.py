@@ -1,4 +1,7 @@
-"""The queue's exports: CSV (UTF-8 with a BOM so that Excel reads it) and .xlsx, with no ID number and no phone."""
+"""The queue's exports: CSV (UTF-8 with a BOM so that Excel reads it) and .xlsx, with no ID number and no phone.
+
+Names come from applicants (their own, a new employer's): a spreadsheet must show them, never run them.
+"""
 
 import csv
 import io
@@ -7,12 +10,15 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from applications.models import Kind, Tier
 from applications.workflow import State
 from reviews.selectors import QueueRow
 
 BOM = "\ufeff"
+# OWASP "CSV Injection": a cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_header() -> list[str]:
@@ -56,6 +62,11 @@ def export_line(row: QueueRow) -> list[str]:
     ]
 
 
+def csv_cell(value: str) -> str:
+    """OWASP's rule: a leading quote makes a would-be formula plain text, shown as typed."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -63,10 +74,10 @@ class _Echo:
 
 def csv_lines(rows: Iterable[QueueRow]) -> Iterator[str]:
     """The CSV export line by line, for a StreamingHttpResponse or a file."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield BOM + writer.writerow(export_header())
     for row in rows:
-        yield writer.writerow(export_line(row))
+        yield writer.writerow([csv_cell(value) for value in export_line(row)])
 
 
 def xlsx_bytes(rows: Iterable[QueueRow]) -> tuple[bytes, int]:
@@ -76,11 +87,18 @@ def xlsx_bytes(rows: Iterable[QueueRow]) -> tuple[bytes, int]:
     sheet.append(export_header())
     count = 0
     for row in rows:
-        sheet.append(export_line(row))
+        sheet.append([_text_cell(sheet, value) for value in export_line(row)])
         count += 1
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue(), count
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A cell stored as text: openpyxl would otherwise write a value starting with "=" as a live formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def export_bytes(*, rows: Iterable[QueueRow], export_format: str) -> tuple[bytes, int]:

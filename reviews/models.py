@@ -14,7 +14,9 @@ class DeadlineUnit(models.TextChoices):
 
 
 class StageDeadline(models.Model):
-    """办结时限: how long an application may wait in one stage before it is shown as overdue."""
+    """办结时限 of one stage: the district's own service commitment (the policy sets none), after which an
+    application waiting in the stage is shown as overdue.
+    """
 
     state = models.CharField(
         _("stage"), max_length=20, unique=True, choices=[(state.value, state.label) for state in WAITING_STATES]
@@ -25,8 +27,8 @@ class StageDeadline(models.Model):
     )
 
     class Meta:
-        verbose_name = _("stage time limit")
-        verbose_name_plural = _("stage time limits")
+        verbose_name = _("service commitment of a stage (the district's own, not set by the policy)")
+        verbose_name_plural = _("service commitments of the stages (the district's own, not set by the policy)")
         ordering = ["state"]
 
     def __str__(self) -> str:

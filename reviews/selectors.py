@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+import chinese_calendar
 from django.core import signing
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -17,9 +18,10 @@ from applications.identity import DocumentType, mask_identity_number
 from applications.models import Application, HistoryEntry, Kind, Material, Submission, Tier
 from applications.rules import department_ids
 from applications.selectors import Available, applications_visible_to, transitions_available
-from applications.services import ChecklistItem, material_label, materials_checklist
+from applications.services import ChecklistItem, comprehensive_assessment, material_label, materials_checklist
 from applications.workflow import State
 from eligibility.engine import criteria_of_tier
+from eligibility.selectors import catalogue_published
 from reviews.caching import (
     CHOICES_VERSION,
     DEADLINES_VERSION,
@@ -198,12 +200,41 @@ def stage_deadlines() -> dict[str, StageDeadline]:
     return cached(cache_key("deadlines", cache_version(DEADLINES_VERSION)), read)
 
 
+# A due date is at most this far ahead (30 calendar days for the leading group, 10 working days elsewhere).
+DUE_HORIZON = timedelta(days=60)
+
+
+def _calendar_knows(year: int) -> bool:
+    """Whether the holiday calendar has the State Council's schedule of that year."""
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def working_day(day: date) -> bool:
+    """China's working days: public holidays do not count, 调休 make-up Saturdays and Sundays do.
+
+    A year the calendar does not know yet counts Monday to Friday; working_calendar_gaps tells the talent office.
+    """
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def working_calendar_gaps(*, today: date) -> list[int]:
+    """The years that due dates from today may reach and whose public holidays the calendar does not know yet."""
+    return [year for year in range(today.year, (today + DUE_HORIZON).year + 1) if not _calendar_knows(year)]
+
+
 def working_days_add(start: date, days: int) -> date:
-    """The day `days` working days after `start` (Saturdays and Sundays do not count; no holiday calendar yet)."""
+    """The day `days` working days after `start`."""
     current = start
     while days > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if working_day(current):
             days -= 1
     return current
 
@@ -339,6 +370,8 @@ class QueuePage:
     is_first: bool
     # The key the page is kept under while it is current; empty when the cache is off.
     cache_key: str = ""
+    # 办结时限 of the queue's stages: the district's own service commitment, which the policy does not set.
+    commitments: tuple[str, ...] = ()
 
 
 def _queue_page_read(*, user: User, role: Role, filters: QueueFilters, cursor: str) -> QueuePage:
@@ -363,6 +396,11 @@ def _queue_page_read(*, user: User, role: Role, filters: QueueFilters, cursor: s
         count_capped=count > COUNT_LIMIT,
         next_cursor=next_cursor,
         is_first=position is None,
+        commitments=tuple(
+            f"{State(state).label} {deadlines[state].days} {deadlines[state].get_unit_display()}"
+            for state in QUEUE_STATES[role]
+            if state in deadlines
+        ),
     )
 
 
@@ -419,7 +457,7 @@ def filter_choices(*, user: User, role: Role) -> FilterChoices:
 
     def read() -> FilterChoices:
         departments = Department.objects.all()
-        employers = Employer.objects.all()
+        employers = Employer.objects.filter(confirmed=True)
         if role == Role.DEPARTMENT_REVIEWER:
             departments = departments.filter(pk__in=department_ids(user))
             employers = employers.filter(department__in=department_ids(user))
@@ -545,16 +583,23 @@ class ReviewFile:
     changes: SubmissionChanges | None
     history: list[HistoryEntry]
     available: list[Available] = field(default_factory=list)
+    may_confirm_employer: bool = False
 
     @property
     def evaluation(self) -> dict:
         return self.application.evaluation or {}
 
     @property
+    def comprehensive_assessment(self) -> bool:
+        """申领指南 五（一）6: assessed as a whole on the District Investment Promotion Bureau's recommendation."""
+        return comprehensive_assessment(self.application)
+
+    @property
     def backed_tiers(self) -> list[str]:
         """The tiers a matched criterion of the evaluation backs (复审 may determine only these)."""
         criteria = self.evaluation.get("criteria", [])
-        return [tier for tier in Tier.values if criteria_of_tier(criteria, tier=tier)]
+        catalogue = catalogue_published()
+        return [tier for tier in Tier.values if criteria_of_tier(criteria, tier=tier, catalogue=catalogue)]
 
 
 def reviewer_may_open(user: User) -> bool:
@@ -588,4 +633,8 @@ def application_review_file(*, user: User, application_id: int) -> ReviewFile:
         changes=changes,
         history=history,
         available=available,
+        may_confirm_employer=application.employer is not None
+        and not application.employer.confirmed
+        and user.has_role(Role.DEPARTMENT_REVIEWER)
+        and application.department_id in department_ids(user),
     )

@@ -11,9 +11,11 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Employer, User
 from accounts.roles import Role
 from applications.models import Application
+from applications.rules import department_ids
+from applications.selectors import applications_visible_to
 from applications.services import AlreadyHandled, MissingData, NotAllowed, application_transition
 from applications.workflow import TRANSITIONS
 from reviews.models import ExportFormat, ExportStatus, QueueExport
@@ -65,6 +67,32 @@ def applications_bulk_transition(
         else:
             outcomes.append(BulkOutcome(application_id, number, BulkResult.DONE, _("Done.")))
     return outcomes
+
+
+@transaction.atomic
+def employer_confirm(*, application_id: int, actor: User) -> Employer:
+    """The application's department confirms the employer its applicant entered, so it is listed for everyone.
+
+    Application.DoesNotExist when the actor may not see the application; NotAllowed unless they review for its
+    department. If the code was confirmed meanwhile for another entry, the application moves to that one.
+    """
+    application = applications_visible_to(actor).get(pk=application_id)
+    if (
+        application.employer_id is None
+        or not actor.has_role(Role.DEPARTMENT_REVIEWER)
+        or application.department_id not in department_ids(actor)
+    ):
+        raise NotAllowed(_("Only a reviewer of the application's industry department may confirm its employer."))
+    employer = Employer.objects.select_for_update().get(pk=application.employer_id)
+    if employer.confirmed:
+        return employer
+    registered = Employer.objects.filter(uscc=employer.uscc, confirmed=True).first()
+    if registered is not None:
+        Application.objects.filter(employer=employer).update(employer=registered)
+        return registered
+    employer.confirmed = True
+    employer.save(update_fields=["confirmed"])
+    return employer
 
 
 def export_inline_limit() -> int:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("applications/<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
+    path("applications/<int:pk>/confirm-employer/", views.confirm_employer, name="confirm_employer"),
     path("<slug:role>/", views.queue, name="queue"),
     path("<slug:role>/bulk/", views.bulk, name="bulk"),
     path("<slug:role>/export.<slug:export_format>", views.export, name="export"),

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,8 +26,14 @@ from reviews.selectors import (
     queue_page,
     queue_role,
     queue_rows_all,
+    working_calendar_gaps,
 )
-from reviews.services import applications_bulk_transition, filters_from_json, queue_export_request
+from reviews.services import (
+    applications_bulk_transition,
+    employer_confirm,
+    filters_from_json,
+    queue_export_request,
+)
 from reviews.statistics import statistics_for
 
 
@@ -76,6 +83,8 @@ def queue(request: HttpRequest, role: str) -> HttpResponse:
                 rows_key, "reviews/includes/queue_rows.html", {"page": page, "bulk": bulk_form is not None}
             ),
             "filter_query": kept.urlencode(),
+            # Flagged to the talent office, who has the calendar updated: an unknown year is not silently ordinary.
+            "calendar_gaps": working_calendar_gaps(today=timezone.localdate()) if role == Role.TALENT_OFFICE else [],
             "next_query": next_query,
             "bulk_form": bulk_form,
             "bulk_html": cached_html(
@@ -166,6 +175,20 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in {option.spec.name for option in review.available}:
         raise PermissionDenied
     return _render_application(request, review, bound=form)
+
+
+@login_required
+@require_POST
+def confirm_employer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The department confirms the employer that the applicant entered (第三条: registered or paying tax in Baiyun)."""
+    try:
+        employer = employer_confirm(application_id=pk, actor=request.user)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    except NotAllowed:
+        raise PermissionDenied from None
+    messages.success(request, _("%(employer)s is confirmed.") % {"employer": employer.display_name})
+    return redirect("reviews:application", pk=pk)
 
 
 @login_required

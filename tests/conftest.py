@@ -58,3 +58,20 @@ def _verification_keys_reread():
     verification_keys_forget()
     yield
     verification_keys_forget()
+
+
+@pytest.fixture
+def admin_client(client):
+    """A superuser signed in with a verified second factor, as the admin (django-otp's admin site) requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    client.force_login(admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -141,6 +141,7 @@ def application_with_materials(
                 actor=applicant,
                 item=item.code,
                 file=id_photo() if item.code == "photo" else jpeg_file(f"{item.code}.jpg"),
+                scan_of="original",
             )
     Application.objects.filter(pk=application.pk).update(declared_at=timezone.now())
     if submit:
@@ -179,3 +180,49 @@ def issued_card(*, route: str = "gold", tier: str | None = None, applicant=None,
     talent = UserFactory(roles=[Role.TALENT_OFFICE])
     application_transition(application_id=application.pk, name="issue_card", actor=talent)
     return Card.objects.get(application=application)
+
+
+# Policy versions ----------------------------------------------------------------------------------------------
+
+from eligibility.catalogue import POLICY_DIRECTORY  # noqa: E402
+from eligibility.dates import date_add_years  # noqa: E402
+from eligibility.services import policy_source_with  # noqa: E402
+
+SHIPPED_POLICY = (POLICY_DIRECTORY / "baiyun-2021.yaml").read_text(encoding="utf-8")
+# A revision as a district might publish it: D17's tax threshold raised, G04 reworded, S06 dropped, G14 added.
+REVISED_D17 = "            - {field: enterprise.district_tax_yuan, gt: 12000000, evidence: [tax_certificate]}\n"
+NEW_CRITERION = """  - code: G14
+    tier: gold
+    zh: 白云区青年英才计划入选者
+    en: Selected for the Baiyun young talent programme
+    citation: {zh: 第三条（二）第14项, en: Art. 3(2) item 14}
+    evidence: [talent_program_certificate]
+    honours: [baiyun_young_talent]
+"""
+
+
+def successor_policy_text(*, code: str = "baiyun-2027", start: date = date(2026, 12, 25), revised: bool = True) -> str:
+    """The shipped policy as a successor in force from `start` for 5 years, with the revisions above."""
+    text = policy_source_with(
+        SHIPPED_POLICY,
+        code=code,
+        document_number="云委人才领字〔2026〕1号",
+        issued_on=start.isoformat(),
+        in_force_from=start.isoformat(),
+        in_force_until=date_add_years(start, years=5).isoformat(),
+    )
+    if not revised:
+        return text
+    text = text.replace(
+        "            - {field: enterprise.district_tax_yuan, gt: 10000000, evidence: [tax_certificate]}\n", REVISED_D17
+    )
+    text = text.replace("    zh: 珠江科技新星奖获奖者\n", "    zh: 珠江科技新星奖获得者\n")
+    start_s06 = text.index("  - code: S06\n")
+    end_s06 = text.index("  - code: S07\n")
+    text = text[:start_s06] + text[end_s06:]
+    text = text.replace("  - code: S01\n", NEW_CRITERION + "  - code: S01\n")
+    return text.replace(
+        "  - {code: city_skills_award,",
+        "  - {code: baiyun_young_talent, zh: 白云区青年英才计划入选者, en: Baiyun young talent}\n"
+        "  - {code: city_skills_award,",
+    )

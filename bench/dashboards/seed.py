@@ -45,6 +45,7 @@ def seed(*, total: int = 100_000) -> None:
         body = f"91440111MB{number:07d}"
         employer, _ = Employer.objects.get_or_create(
             uscc=body + uscc_check_character(body),
+            confirmed=True,
             defaults={
                 "name": f"广州基准测试企业{number}有限公司",
                 "department": departments[number % len(departments)],

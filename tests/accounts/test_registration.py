@@ -21,7 +21,6 @@ def _language_reset():
 
 
 DATA = {
-    "username": "wangfang",
     "full_name": "王芳",
     "mobile": "139 1234 5678",
     "email": "wang.fang@example.org",
@@ -63,9 +62,10 @@ def test_registration_creates_an_inactive_applicant_and_sends_two_codes(
     with caplog.at_level(logging.INFO, logger="accounts.verification"):
         response = register(client, django_capture_on_commit_callbacks)
 
-    user = User.objects.get(username="wangfang")
+    user = User.objects.get(mobile="13912345678")
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:verify")
+    assert user.username.startswith("applicant-")
     assert (user.full_name, user.mobile, user.email, user.is_active) == (
         "王芳",
         "13912345678",
@@ -95,18 +95,7 @@ def test_weak_password_is_refused_and_the_form_keeps_what_was_typed(client, djan
         "This password is entirely numeric.",
     ]
     assert response.context["form"]["full_name"].value() == "王芳"
-    assert not User.objects.filter(username="wangfang").exists()
-
-
-def test_mobile_and_email_of_another_account_are_refused(client, django_capture_on_commit_callbacks):
-    UserFactory(mobile="13912345678", email="WANG.FANG@example.org")
-
-    response = register(client, django_capture_on_commit_callbacks)
-
-    assert response.context["form"].errors == {
-        "mobile": ["An account with this mobile number already exists; log in instead."],
-        "email": ["An account with this e-mail address already exists; log in instead."],
-    }
+    assert not User.objects.exists()
 
 
 def test_malformed_mobile_is_refused(client, django_capture_on_commit_callbacks):
@@ -122,7 +111,7 @@ def test_right_codes_activate_the_account_and_sign_in(client, django_capture_on_
 
     response = client.post(reverse("accounts:verify"), codes())
 
-    user = User.objects.get(username="wangfang")
+    user = User.objects.get(mobile="13912345678")
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert user.is_active is True
@@ -138,7 +127,7 @@ def test_wrong_code_is_refused_and_counted(client, django_capture_on_commit_call
 
     assert response.context["form"].errors == {"mobile": ["This code is not right; check the latest message."]}
     assert response.context["form"]["email"].value() == right["email"]
-    assert User.objects.get(username="wangfang").is_active is False
+    assert User.objects.get(mobile="13912345678").is_active is False
     assert VerificationCode.objects.get(channel="mobile").attempts == 1
 
 
@@ -151,7 +140,7 @@ def test_too_many_wrong_codes_need_new_codes(client, django_capture_on_commit_ca
     response = client.post(reverse("accounts:verify"), right)
 
     assert response.context["form"].errors == {"mobile": ["Too many wrong codes; ask for new codes."]}
-    assert User.objects.get(username="wangfang").is_active is False
+    assert User.objects.get(mobile="13912345678").is_active is False
 
 
 def test_expired_code_is_refused(client, django_capture_on_commit_callbacks):
@@ -188,7 +177,7 @@ def test_verify_without_a_pending_registration_is_not_found(client):
 def test_unverified_account_cannot_log_in(client, django_capture_on_commit_callbacks):
     register(client, django_capture_on_commit_callbacks)
 
-    client.post(reverse("accounts:login"), {"username": "wangfang", "password": DATA["password1"]})
+    client.post(reverse("accounts:login"), {"username": DATA["email"], "password": DATA["password1"]})
 
     assert get_user(client).is_authenticated is False
 
@@ -209,7 +198,7 @@ def test_a_new_account_left_unconfirmed_is_sent_on_to_confirm_it_from_the_login(
     assert get_user(client).is_authenticated is False
     response = client.post(reverse("accounts:verify"), sent)
     assert response["Location"] == reverse("home")
-    assert get_user(client) == User.objects.get(username="wangfang")
+    assert get_user(client) == User.objects.get(mobile="13912345678")
 
 
 def test_an_unconfirmed_account_with_a_wrong_password_is_just_a_failed_login(
@@ -218,7 +207,7 @@ def test_an_unconfirmed_account_with_a_wrong_password_is_just_a_failed_login(
     register(client, django_capture_on_commit_callbacks)
     client.cookies.pop("sessionid")
 
-    response = client.post(reverse("accounts:login"), {"username": "wangfang", "password": "not-the-password"})
+    response = client.post(reverse("accounts:login"), {"username": "13912345678", "password": "not-the-password"})
 
     assert response.status_code == 200
     assert client.get(reverse("accounts:verify")).status_code == 404

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedF
 from django.utils import translation
 from PIL import ExifTags, Image, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
 from applications.uploads import (
     CHUNK_BYTES,
@@ -18,10 +19,12 @@ from applications.uploads import (
     InspectedFile,
     UploadKind,
     inspect_upload,
+    name_for_kind,
     random_storage_name,
     safe_display_name,
     validate_id_photo,
 )
+from tests.office import docx, ole_file, relationships, word_97_document, word_document_stream
 
 MAX_BYTES = 10 * 1024 * 1024
 SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
@@ -95,8 +98,8 @@ def docx_bytes() -> bytes:
     )
 
 
-def ole2_bytes(*stream_names: str, stream_offset: int = 1024, total: int = 4096) -> bytes:
-    """An OLE2 compound file header followed by directory names in UTF-16LE, as Word 97–2003 writes them."""
+def ole2_lookalike(*stream_names: str, stream_offset: int = 1024, total: int = 4096) -> bytes:
+    """An OLE2 signature followed by directory names in UTF-16LE: what a text search took for a Word file."""
     content = bytearray(OLE2_SIGNATURE + b"\x00" * (total - len(OLE2_SIGNATURE)))
     position = stream_offset
     for name in stream_names:
@@ -275,8 +278,19 @@ def test_decompression_bomb_beyond_pillow_limit_is_refused():
     error = error_of(upload(bomb, "bomb.png", "image/png"))
     assert error.code == "image_too_large_pixels"
     assert error.messages == [
-        "This image has more than 50 megapixels; please scan at a lower resolution (300 dpi is enough)."
+        "This image has more than 20 megapixels; please scan at a lower resolution (300 dpi is enough)."
     ]
+
+
+def test_image_of_the_probe_7000_by_7000_is_refused_before_decoding():
+    error = error_of(upload(png_declaring(7000, 7000), "big.png", "image/png"))
+    assert error.code == "image_too_large_pixels"
+
+
+@pytest.mark.parametrize("size", [(2480, 3508), (4000, 5000)], ids=["a4-300dpi", "20-megapixels"])
+def test_image_within_the_pixel_limit_is_accepted(size):
+    inspected = inspect_upload(upload(image_bytes(size, image_format="PNG", mode="L")), max_bytes=MAX_BYTES)
+    assert (inspected.width, inspected.height) == size
 
 
 def test_image_over_own_pixel_limit_below_pillow_limit_is_refused():
@@ -434,29 +448,35 @@ def test_broken_zip_is_a_corrupt_document():
 
 
 def test_docx_with_macros_is_refused():
-    entries = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
-    error = error_of(upload(zip_bytes({**entries, "word/vbaProject.bin": b"\x00"}), "scan.docx"))
-    assert error.code == "unsupported_type"
+    error = error_of(upload(docx({"word/vbaProject.bin": b"\x00"}), "scan.docx"))
+    assert error.code == "active_content"
+    assert error.messages == [
+        "Word documents with macros are not accepted; please save it as DOCX or PDF without macros."
+    ]
 
 
-def test_doc_is_recognised_by_its_ole2_header():
-    original = ole2_bytes("Root Entry", "WordDocument", "1Table")
+def test_doc_is_recognised_by_parsing_its_ole2_container():
+    original = word_97_document()
     inspected = inspect_upload(upload(original, "scan.pdf"), max_bytes=MAX_BYTES)
     assert (inspected.kind, inspected.content_type, inspected.extension) == (
         UploadKind.DOC,
         "application/msword",
         "doc",
     )
+    assert inspected.display_name == "scan.doc"
     assert stored_bytes(inspected) == original
 
 
-def test_doc_stream_name_across_a_chunk_boundary_is_found():
-    original = ole2_bytes("WordDocument", stream_offset=CHUNK_BYTES - 7, total=2 * CHUNK_BYTES)
-    assert inspect_upload(upload(original), max_bytes=MAX_BYTES).kind == UploadKind.DOC
+def test_ole2_lookalike_holding_the_stream_name_as_text_is_refused():
+    error = error_of(upload(ole2_lookalike("Root Entry", "WordDocument", "1Table"), "scan.doc"))
+    assert error.code == "corrupt_document"
+    assert error.messages == [
+        "This Word document cannot be read (it may be damaged or incomplete); please save it again."
+    ]
 
 
 def test_ole2_file_that_is_not_word_is_refused():
-    error = error_of(upload(ole2_bytes("Root Entry", "Workbook"), "scan.doc"))
+    error = error_of(upload(ole_file({"Workbook": b"\x09\x08" + b"\x00" * 100}), "scan.doc"))
     assert error.code == "unsupported_type"
     assert error.messages == [
         "This is an Office file but not a Word document (for example Excel or PowerPoint); "
@@ -464,8 +484,21 @@ def test_ole2_file_that_is_not_word_is_refused():
     ]
 
 
-def test_password_protected_docx_is_refused_as_encrypted():
-    error = error_of(upload(ole2_bytes("Root Entry", "EncryptionInfo", "EncryptedPackage"), "scan.docx"))
+def test_word_stream_without_a_word_header_is_refused():
+    error = error_of(upload(ole_file({"WordDocument": b"not a FIB" * 10}), "scan.doc"))
+    assert error.code == "corrupt_document"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        ole_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x00" * 64}),
+        word_97_document(encrypted=True),
+    ],
+    ids=["encrypted-docx", "encrypted-doc"],
+)
+def test_password_protected_word_file_is_refused_as_encrypted(content):
+    error = error_of(upload(content, "scan.docx"))
     assert error.code == "encrypted"
 
 
@@ -484,8 +517,9 @@ class RecordingFile(io.BytesIO):
 
 
 def test_doc_is_read_in_chunks_not_whole():
-    file = RecordingFile(ole2_bytes("WordDocument", total=5 * CHUNK_BYTES), "scan.doc")
-    assert inspect_upload(file, max_bytes=MAX_BYTES).size == 5 * CHUNK_BYTES
+    content = ole_file({"WordDocument": word_document_stream(size=5 * CHUNK_BYTES)})
+    file = RecordingFile(content, "scan.doc")
+    assert inspect_upload(file, max_bytes=MAX_BYTES).size == len(content)
     assert all(0 < size <= CHUNK_BYTES for size in file.read_sizes)
 
 
@@ -607,11 +641,55 @@ def test_random_storage_name_refuses_unsafe_prefix(prefix):
 
 def test_large_pdf_is_not_read_whole():
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_attachment("padding.bin", bytes(range(256)) * 4096)
+    page = writer.add_blank_page(width=595, height=842)
+    stream = DecodedStreamObject()
+    stream.set_data(b"%" + bytes(range(48, 58)) * 200_000 + b"\n")
+    page[NameObject("/Contents")] = writer._add_object(stream)
     output = io.BytesIO()
     writer.write(output)
     file = RecordingFile(output.getvalue(), "scan.pdf")
     assert inspect_upload(file, max_bytes=MAX_BYTES).size > 16 * CHUNK_BYTES
     assert max(file.read_sizes) <= CHUNK_BYTES
     assert -1 not in file.read_sizes
+
+
+# Content that is not active is kept
+
+
+def test_pdf_opening_at_a_page_and_linking_to_a_web_page_is_accepted():
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject([page.indirect_reference, NameObject("/Fit")])
+    writer.add_uri(0, "https://www.baiyun.gov.cn/", [0, 0, 100, 20])
+    output = io.BytesIO()
+    writer.write(output)
+    assert inspect_upload(upload(output.getvalue(), "scan.pdf"), max_bytes=MAX_BYTES).kind == UploadKind.PDF
+
+
+def test_docx_with_images_fonts_and_hyperlinks_is_accepted():
+    parts = {
+        "word/media/image1.png": image_bytes(image_format="PNG"),
+        "word/fonts/font1.odttf": b"\x00" * 32,
+        "word/theme/theme1.xml": b'<?xml version="1.0"?><a:theme xmlns:a="urn:a"/>',
+        "customXml/item1.xml": b'<?xml version="1.0"?><b:Sources xmlns:b="urn:b"/>',
+        "word/_rels/document.xml.rels": relationships(
+            ("image", "media/image1.png", ""), ("hyperlink", "https://www.baiyun.gov.cn/", "External")
+        ),
+    }
+    assert inspect_upload(upload(docx(parts), "cv.docx"), max_bytes=MAX_BYTES).kind == UploadKind.DOCX
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "shown"),
+    [
+        ("x.hta", UploadKind.PDF, "x.pdf"),
+        ("合同.PDF", UploadKind.PDF, "合同.PDF"),
+        ("photo.jpeg", UploadKind.JPEG, "photo.jpeg"),
+        ("photo.png", UploadKind.JPEG, "photo.jpg"),
+        ("scan", UploadKind.PNG, "scan.png"),
+        ("简历 v1.2 final", UploadKind.DOCX, "简历 v1.2 final.docx"),
+        ("", UploadKind.PDF, ""),
+    ],
+)
+def test_name_for_kind_takes_the_extension_of_the_content(name, kind, shown):
+    assert name_for_kind(name, kind=kind) == shown

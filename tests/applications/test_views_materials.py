@@ -54,6 +54,16 @@ def large_pdf(size: int) -> bytes:
     return output.getvalue()
 
 
+def scanned(data: dict) -> dict:
+    """The upload form's data with every file but the photo declared a scan of the original (申领指南 六（一）)."""
+    answers = {
+        f"scan_of-{name.removeprefix('files-')}": "original"
+        for name in data
+        if name.startswith("files-") and name != "files-photo"
+    }
+    return {**data, **answers}
+
+
 def item_errors(response, item: str) -> list[str]:
     return response.context["form"].errors.get(f"files-{item}", [])
 
@@ -61,7 +71,7 @@ def item_errors(response, item: str) -> list[str]:
 def test_materials_step_lists_the_checklist_of_the_evaluation(client, draft):
     response = client.get(materials_url(draft))
 
-    codes = [item.code for item, _field, _replace in response.context["form"].rows()]
+    codes = [item.code for item, _field, _scan_of, _replace in response.context["form"].rows()]
     assert codes == [
         "application_form",
         "identity_document",
@@ -75,7 +85,9 @@ def test_materials_step_lists_the_checklist_of_the_evaluation(client, draft):
 
 
 def test_upload_stores_the_file_privately_under_a_random_name(client, draft):
-    response = client.post(materials_url(draft), {"files-degree_certificates": upload("学位证.pdf", pdf_bytes())})
+    response = client.post(
+        materials_url(draft), scanned({"files-degree_certificates": upload("学位证.pdf", pdf_bytes())})
+    )
 
     material = Material.objects.get(application=draft)
     assert response.status_code == 302
@@ -89,7 +101,7 @@ def test_upload_stores_the_file_privately_under_a_random_name(client, draft):
 def test_several_files_for_one_item_are_all_kept(client, draft):
     client.post(
         materials_url(draft),
-        {"files-degree_certificates": [upload("a.pdf", pdf_bytes()), jpeg_file("b.jpg")]},
+        scanned({"files-degree_certificates": [upload("a.pdf", pdf_bytes()), jpeg_file("b.jpg")]}),
     )
 
     assert sorted(Material.objects.filter(item="degree_certificates").values_list("original_name", flat=True)) == [
@@ -99,7 +111,9 @@ def test_several_files_for_one_item_are_all_kept(client, draft):
 
 
 def test_a_path_in_the_file_name_is_dropped(client, draft):
-    client.post(materials_url(draft), {"files-degree_certificates": upload("../../etc/passwd.pdf", pdf_bytes())})
+    client.post(
+        materials_url(draft), scanned({"files-degree_certificates": upload("../../etc/passwd.pdf", pdf_bytes())})
+    )
 
     material = Material.objects.get(application=draft)
     assert material.original_name == "passwd.pdf"
@@ -131,7 +145,7 @@ def test_a_path_in_the_file_name_is_dropped(client, draft):
         (
             "bomb.png",
             png_declaring(40_000, 40_000),
-            "bomb.png: This image has more than 50 megapixels; please scan at a lower resolution (300 dpi is enough).",
+            "bomb.png: This image has more than 20 megapixels; please scan at a lower resolution (300 dpi is enough).",
         ),
         (
             "broken.pdf",
@@ -142,7 +156,7 @@ def test_a_path_in_the_file_name_is_dropped(client, draft):
     ids=["text-renamed-pdf", "executable-as-image", "html-as-image", "svg", "decompression-bomb", "corrupt-pdf"],
 )
 def test_bad_file_is_refused_beside_its_item(client, draft, name, content, message):
-    response = client.post(materials_url(draft), {"files-degree_certificates": upload(name, content)})
+    response = client.post(materials_url(draft), scanned({"files-degree_certificates": upload(name, content)}))
 
     assert response.status_code == 200
     assert item_errors(response, "degree_certificates") == [message]
@@ -152,7 +166,7 @@ def test_bad_file_is_refused_beside_its_item(client, draft, name, content, messa
 def test_oversize_file_is_refused_with_the_limit(client, draft):
     content = b"%PDF-1.4\n" + b"0" * (12 * MEBIBYTE)
 
-    response = client.post(materials_url(draft), {"files-degree_certificates": upload("huge.pdf", content)})
+    response = client.post(materials_url(draft), scanned({"files-degree_certificates": upload("huge.pdf", content)}))
 
     assert item_errors(response, "degree_certificates") == [
         "huge.pdf: The file is larger than 10 MB; please upload a smaller scan."
@@ -163,10 +177,12 @@ def test_oversize_file_is_refused_with_the_limit(client, draft):
 def test_a_refused_file_keeps_the_other_uploads(client, draft):
     response = client.post(
         materials_url(draft),
-        {
-            "files-degree_certificates": [upload("good.pdf", pdf_bytes()), upload("bad.pdf", b"not a pdf")],
-            "files-employment_contract": upload("contract.pdf", pdf_bytes()),
-        },
+        scanned(
+            {
+                "files-degree_certificates": [upload("good.pdf", pdf_bytes()), upload("bad.pdf", b"not a pdf")],
+                "files-employment_contract": upload("contract.pdf", pdf_bytes()),
+            }
+        ),
     )
 
     assert response.status_code == 200
@@ -178,7 +194,7 @@ def test_a_refused_file_keeps_the_other_uploads(client, draft):
 
 
 def test_photo_must_meet_the_id_card_standard(client, draft):
-    response = client.post(materials_url(draft), {"files-photo": jpeg_file("me.jpg", size=(300, 400))})
+    response = client.post(materials_url(draft), scanned({"files-photo": jpeg_file("me.jpg", size=(300, 400))}))
 
     assert item_errors(response, "photo") == [
         "me.jpg: The photo must be a JPEG of 358 × 441 pixels (second-generation ID card standard); "
@@ -187,8 +203,8 @@ def test_photo_must_meet_the_id_card_standard(client, draft):
 
 
 def test_new_photo_replaces_the_current_one(client, draft):
-    client.post(materials_url(draft), {"files-photo": id_photo()})
-    client.post(materials_url(draft), {"files-photo": id_photo()})
+    client.post(materials_url(draft), scanned({"files-photo": id_photo()}))
+    client.post(materials_url(draft), scanned({"files-photo": id_photo()}))
 
     assert list(Material.objects.filter(item="photo").values_list("is_current", flat=True).order_by("pk")) == [
         False,
@@ -197,10 +213,10 @@ def test_new_photo_replaces_the_current_one(client, draft):
 
 
 def test_replace_option_supersedes_the_items_current_files(client, draft):
-    client.post(materials_url(draft), {"files-degree_certificates": upload("old.pdf", pdf_bytes())})
+    client.post(materials_url(draft), scanned({"files-degree_certificates": upload("old.pdf", pdf_bytes())}))
     client.post(
         materials_url(draft),
-        {"files-degree_certificates": upload("new.pdf", pdf_bytes()), "replace-degree_certificates": "on"},
+        scanned({"files-degree_certificates": upload("new.pdf", pdf_bytes()), "replace-degree_certificates": "on"}),
     )
 
     assert list(Material.objects.filter(is_current=True).values_list("original_name", flat=True)) == ["new.pdf"]
@@ -208,7 +224,9 @@ def test_replace_option_supersedes_the_items_current_files(client, draft):
 
 
 def test_remove_takes_the_file_out_of_the_current_materials(client, draft, applicant):
-    material = material_upload(application_id=draft.pk, actor=applicant, item="application_form", file=jpeg_file())
+    material = material_upload(
+        application_id=draft.pk, actor=applicant, item="application_form", file=jpeg_file(), scan_of="original"
+    )
 
     response = client.post(reverse("applications:material_remove", kwargs={"pk": material.pk}))
 
@@ -237,7 +255,9 @@ def test_large_pdf_is_streamed_without_holding_it_in_memory(draft, applicant):
     del content
     try:
         tracemalloc.start()
-        material = material_upload(application_id=draft.pk, actor=applicant, item="degree_certificates", file=file)
+        material = material_upload(
+            application_id=draft.pk, actor=applicant, item="degree_certificates", file=file, scan_of="original"
+        )
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -248,7 +268,11 @@ def test_large_pdf_is_streamed_without_holding_it_in_memory(draft, applicant):
 
 def test_owner_downloads_a_file_as_an_attachment(client, draft, applicant):
     material = material_upload(
-        application_id=draft.pk, actor=applicant, item="degree_certificates", file=upload("学位证.pdf", pdf_bytes())
+        application_id=draft.pk,
+        actor=applicant,
+        item="degree_certificates",
+        file=upload("学位证.pdf", pdf_bytes()),
+        scan_of="original",
     )
 
     response = client.get(reverse("applications:material_download", kwargs={"pk": material.pk}))
@@ -309,10 +333,45 @@ def test_download_needs_a_login(client):
 def test_materials_page_does_not_query_per_file(client, draft, applicant, django_assert_max_num_queries):
     for index in range(6):
         material_upload(
-            application_id=draft.pk, actor=applicant, item="degree_certificates", file=jpeg_file(f"{index}.jpg")
+            application_id=draft.pk,
+            actor=applicant,
+            item="degree_certificates",
+            file=jpeg_file(f"{index}.jpg"),
+            scan_of="original",
         )
 
     with django_assert_max_num_queries(12):
         response = client.get(materials_url(draft))
 
     assert response.status_code == 200
+
+
+def employer_officer_of(application):
+    officer = UserFactory(roles=[Role.EMPLOYER])
+    officer.employers.add(application.employer)
+    return officer
+
+
+def test_employer_officer_does_not_download_materials(client):
+    application = application_with_materials(submit=True)
+    client.force_login(employer_officer_of(application))
+
+    statuses = [
+        client.get(reverse("applications:material_download", kwargs={"pk": material.pk})).status_code
+        for material in application.materials.all()
+    ]
+
+    assert statuses == [404] * application.materials.count()
+    assert AccessLog.objects.filter(action="download").count() == 0
+
+
+def test_employer_officer_follows_progress_without_the_material_links(client):
+    application = application_with_materials(submit=True)
+    client.force_login(employer_officer_of(application))
+
+    response = client.get(reverse("applications:detail", kwargs={"pk": application.pk}))
+
+    assert response.status_code == 200
+    assert response.context["materials_visible"] is False
+    assert "/download/" not in response.content.decode()
+    assert "Its materials are read by the applicant and the reviewers only." in response.content.decode()

@@ -95,7 +95,10 @@ def test_legal_representative_needs_two_years_of_unit_tax(client, applicant):
 
     messages = {problem["field"]: problem["messages"] for problem in response.context["problems"]}
     assert messages == {
-        "unit_tax_years": ["As legal representative, provide the employer's tax proof of the last two years."]
+        "unit_tax_years": [
+            "As legal representative, provide the employer's tax proof of the last two years, or, for a new "
+            "investment enterprise, the District Investment Promotion Bureau's recommendation (综合认定)."
+        ]
     }
 
 
@@ -158,7 +161,11 @@ def test_returned_application_shows_reasons_and_items_then_resubmits_keeping_ver
 
     client.post(
         reverse("applications:edit", kwargs={"pk": application.pk, "step": "materials"}),
-        {"files-degree_certificates": jpeg_file("clearer.jpg"), "replace-degree_certificates": "on"},
+        {
+            "files-degree_certificates": jpeg_file("clearer.jpg"),
+            "scan_of-degree_certificates": "original",
+            "replace-degree_certificates": "on",
+        },
     )
     response = client.post(submit_url(application), {"declaration": "on", "expected_state": "returned"})
 

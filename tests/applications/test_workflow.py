@@ -281,6 +281,7 @@ def test_resubmission_keeps_every_earlier_version():
         item="degree_certificates",
         file=jpeg_file("clearer.jpg", size=(80, 60)),
         replace=True,
+        scan_of="original",
     )
     application_update(application_id=application.pk, actor=applicant, fields={"insurance_months": 24})
     application_transition(application_id=application.pk, name="resubmit", actor=applicant)
@@ -385,7 +386,11 @@ def test_the_materials_of_one_application_have_a_total_size_limit(settings):
     settings.APPLICATION_MAX_BYTES = used + 100
     with pytest.raises(ValidationError) as caught:
         material_upload(
-            application_id=application.pk, actor=application.applicant, item="degree_certificates", file=jpeg_file()
+            application_id=application.pk,
+            actor=application.applicant,
+            item="degree_certificates",
+            file=jpeg_file(),
+            scan_of="original",
         )
     assert caught.value.code == "application_too_large"
     assert Material.objects.filter(application=application).count() == len(

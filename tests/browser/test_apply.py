@@ -65,6 +65,9 @@ def test_from_the_self_check_to_a_submitted_application(page, live_server, tmp_p
     # Materials: every item of the checklist, uploaded with progress.
     for code, path in scans.items():
         page.find_element(By.ID, f"id_files-{code}").send_keys(str(path))
+        if code != "photo":
+            # 申领指南 六（一）: each scan says whether it is of the original.
+            page.execute_script(f"document.getElementById('id_scan_of-{code}_0').checked = true;")
     press(page, "form.materials-form button[type=submit]")
     assert page.find_elements(By.CSS_SELECTOR, ".material-item.missing") == []
 

@@ -12,6 +12,9 @@ from eligibility.engine import evaluate_data
 from eligibility.openapi import EXAMPLES, FIELD_DESCRIPTIONS, openapi_document
 from eligibility.profile import FIELDS, ProfileError
 
+# The API and the command read the versions the district published.
+pytestmark = pytest.mark.django_db
+
 CASES = yaml.safe_load((settings.SHARED_DIR / "acceptance" / "eligibility_cases.yaml").read_text(encoding="utf-8"))
 EVALUATE = "/api/v1/eligibility/evaluate"
 CRITERIA = "/api/v1/eligibility/criteria"
@@ -122,7 +125,7 @@ def test_api_criteria_after_the_policy_lapsed_lists_nothing(client):
     assert (response.json()["in_force"], response.json()["criteria"]) == (False, [])
 
 
-@pytest.mark.parametrize("on", ["2026-13-01", "tomorrow", "2026-6-1"])
+@pytest.mark.parametrize("on", ["2026-13-01", "tomorrow", "2026-6-1", ""])
 def test_api_criteria_refuses_a_bad_date(client, on):
     response = client.get(CRITERIA, {"on": on})
     assert response.status_code == 400
@@ -205,3 +208,70 @@ def test_openapi_example_passes_through_the_real_endpoint(client, name):
     response = post(client, request)
     assert response.status_code == example["status"]
     assert response.json() == documented["value"]
+
+
+# Hostile bodies: each is a client error in JSON, never a server error.
+
+DEEP = "[" * 100_000
+LONG_NUMBER = '{"enterprise": {"district_tax_yuan": ' + "9" * 5000 + "}}"
+SURROGATE_VALUE = '{"enterprise": {"role": "\\ud800"}}'
+SURROGATE_KEY = '{"\\ud800": true}'
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        (DEEP, "too_deep", "The input nests arrays or objects more than 32 levels deep."),
+        ("[" * 33 + "]" * 33, "too_deep", "The input nests arrays or objects more than 32 levels deep."),
+        (LONG_NUMBER, "number_too_long", "The input holds a number with more digits than any profile field can take."),
+        (
+            SURROGATE_VALUE,
+            "invalid_unicode",
+            "The input holds an unpaired surrogate escape (\\ud800 to \\udfff), which is not text.",
+        ),
+        (
+            SURROGATE_KEY,
+            "invalid_unicode",
+            "The input holds an unpaired surrogate escape (\\ud800 to \\udfff), which is not text.",
+        ),
+    ],
+    ids=["deep", "deep-33", "long-number", "surrogate-value", "surrogate-key"],
+)
+def test_api_evaluate_refuses_hostile_json_with_a_json_400(client, body, code, message):
+    response = client.post(EVALUATE, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert (error["field"], error["code"], error["message"], error["en"]) == ("body", code, message, message)
+
+
+def test_api_evaluate_accepts_a_paired_surrogate_escape(client):
+    response = post(client, {**DIAMOND, "honours": ["\U0001f600"]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "unknown_honour"
+
+
+def test_api_evaluate_answers_a_body_over_the_limit_in_json(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    response = client.post(
+        EVALUATE, " " * (1024 * 1024 + 1), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert response.json()["error"]["message"] == "The body is larger than 1 MB."
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", CRITERIA, "GET, HEAD"),
+        ("PURGE", CRITERIA, "GET, HEAD"),
+        ("DELETE", EVALUATE, "POST"),
+        ("PUT", "/api/v1/openapi.json", "GET, HEAD"),
+    ],
+)
+def test_api_answers_an_unknown_method_in_json_even_with_csrf_checks(method, path, allowed):
+    response = Client(enforce_csrf_checks=True).generic(method, path, "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == allowed
+    assert response.json()["error"]["code"] == "method_not_allowed"

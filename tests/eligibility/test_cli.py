@@ -14,6 +14,9 @@ from django.utils import translation
 from eligibility.engine import evaluate_data
 from eligibility.profile import ProfileError
 
+# The API and the command read the versions the district published.
+pytestmark = pytest.mark.django_db
+
 CASES = yaml.safe_load((settings.SHARED_DIR / "acceptance" / "eligibility_cases.yaml").read_text(encoding="utf-8"))
 VALID = [case for case in CASES if not case["expect"].get("error")]
 INVALID = [case for case in CASES if case["expect"].get("error")]
@@ -180,3 +183,39 @@ def test_cli_exit_status_is_2_from_the_shell(tmp_path):
     )
     assert (completed.returncode, completed.stdout) == (2, "")
     assert json.loads(completed.stderr)["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "code"),
+    [
+        ("[" * 100_000, "too_deep"),
+        ('{"enterprise": {"district_tax_yuan": ' + "9" * 5000 + "}}", "number_too_long"),
+        ('{"enterprise": {"role": "\\ud800"}}', "invalid_unicode"),
+        ('{"\\ud800": true}', "invalid_unicode"),
+    ],
+    ids=["deep", "long-number", "surrogate-value", "surrogate-key"],
+)
+def test_cli_evaluate_refuses_hostile_json_with_exit_2(stdin, code):
+    status, out, err = run("evaluate", "-", stdin=stdin)
+    assert (status, out) == (2, "")
+    assert json.loads(err)["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("stdin", "code"),
+    [(b"[" * 100_000, "too_deep"), (b'{"\\ud800": 1}', "invalid_unicode"), (b'{"x": "\xff"}', "invalid_encoding")],
+    ids=["deep", "surrogate", "not-utf8"],
+)
+def test_cli_evaluate_from_a_shell_pipe_exits_2_without_a_traceback(stdin, code):
+    environment = {"PATH": os.environ["PATH"], "DEBUG": "true", "SECRET_KEY": settings.SECRET_KEY}
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "eligibility", "evaluate", "-"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert (completed.returncode, completed.stdout) == (2, b"")
+    assert json.loads(completed.stderr)["error"]["code"] == code

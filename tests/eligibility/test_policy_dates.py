@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from eligibility.catalogue import all_policies, policy_for
+from eligibility.catalogue import catalogue_default
 from eligibility.engine import evaluate_data
+from eligibility.selectors import policy_in_force
 
 
 @pytest.mark.parametrize(
@@ -18,8 +19,9 @@ from eligibility.engine import evaluate_data
         (date(2026, 12, 25), None),
     ],
 )
-def test_policy_for_date(on_date, policy):
-    found = policy_for(on_date)
+@pytest.mark.django_db
+def test_policy_in_force_on_date(on_date, policy):
+    found = policy_in_force(on_date=on_date)
     assert (found.code if found else None) == policy
 
 
@@ -62,7 +64,7 @@ def test_e04_explains_the_lapse():
 
 
 def test_shipped_policy_metadata():
-    (policy,) = all_policies()
+    (policy,) = catalogue_default().policies
     assert (policy.code, policy.document_number, policy.in_force_from, policy.in_force_until) == (
         "baiyun-2021",
         "云委人才领字〔2021〕1号",

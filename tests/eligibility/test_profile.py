@@ -35,7 +35,8 @@ def refusal(data: object) -> tuple[str, str]:
         ({"enterprise": {"core_technology_stage": "idea"}}, "enterprise.core_technology_stage", "invalid_choice"),
         ({"enterprise": {"district_tax_yuan": -1}}, "enterprise.district_tax_yuan", "negative_amount"),
         ({"enterprise": {"revenue_yuan": -500}}, "enterprise.revenue_yuan", "negative_amount"),
-        ({"enterprise": {"district_tax_yuan": 1.0}}, "enterprise.district_tax_yuan", "not_an_integer"),
+        ({"enterprise": {"district_tax_yuan": 1.5}}, "enterprise.district_tax_yuan", "not_an_integer"),
+        ({"enterprise": {"district_tax_yuan": float("inf")}}, "enterprise.district_tax_yuan", "not_an_integer"),
         ({"enterprise": {"committed_tax_yuan": True}}, "enterprise.committed_tax_yuan", "not_an_integer"),
         ({"enterprise": {"district_investment_yuan": "100"}}, "enterprise.district_investment_yuan", "not_an_integer"),
         ({"enterprise": {"contest_place": 1.5}}, "enterprise.contest_place", "not_an_integer"),
@@ -53,6 +54,12 @@ def refusal(data: object) -> tuple[str, str]:
 )
 def test_profile_invalid_input_is_refused(data, field, code):
     assert refusal(data) == (field, code)
+
+
+def test_profile_reads_a_json_number_without_a_fraction_as_that_integer():
+    profile = parse_profile({"enterprise": {"district_tax_yuan": 10000001.0, "contest_place": 1.0}}, today=TODAY)
+    assert (profile.enterprise.district_tax_yuan, profile.enterprise.contest_place) == (10000001, 1)
+    assert type(profile.enterprise.district_tax_yuan) is int
 
 
 def test_profile_error_messages_name_the_field():

@@ -41,6 +41,7 @@ def test_materials_are_stored_privately_in_s3_under_random_names(s3_storage):
         actor=application.applicant,
         item="degree_certificates",
         file=jpeg_file("张三 学位证 (扫描).jpg"),
+        scan_of="original",
     )
     key = material.file.name
     assert key.startswith(f"materials/{application.pk}/")

@@ -127,6 +127,7 @@ def test_application_page_shows_changes_since_the_previous_version(client, submi
         item="degree_certificates",
         file=jpeg_file("degree-clear.jpg"),
         replace=True,
+        scan_of="original",
     )
     application_transition(application_id=submitted.pk, name="resubmit", actor=applicant)
     response = page(client, reviewer, submitted)

@@ -14,7 +14,7 @@ from applications.models import Application, HistoryEntry
 from applications.services import application_transition
 from reviews.models import ExportStatus, QueueExport
 from reviews.statistics import stage_durations
-from tests.factories import UserFactory, application_with_materials
+from tests.factories import EmployerFactory, UserFactory, application_with_materials
 from tests.reviews.conftest import bulk_applications
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +282,41 @@ def test_statistics_runs_a_constant_number_of_queries(client, django_assert_max_
 def test_prepared_exports_are_not_found_for_roles_without_a_queue(client, role):
     client.force_login(UserFactory(roles=[role]))
     assert client.get(reverse("reviews:exports")).status_code == 404
+
+
+# Formula injection -----------------------------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x.test","click")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def formula_applications(employer):
+    """Applications whose applicant typed a formula as their name, beside one whose employer's name is one."""
+    applications = bulk_applications(len(FORMULAS), employer=employer, state="initial_passed")
+    for application, formula in zip(applications, FORMULAS, strict=True):
+        Application.objects.filter(pk=application.pk).update(full_name=formula)
+    return applications
+
+
+def test_csv_export_neutralises_leading_formula_characters(client, department, hr_reviewer):
+    employer = EmployerFactory(department=department, name="=cmd|' /C calc'!A0", name_en="=cmd|' /C calc'!A0")
+    formula_applications(employer)
+    response = export(client, hr_reviewer, "hr_reviewer", "csv")
+    content = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(content.removeprefix("\ufeff"))))
+    assert sorted(row[1] for row in rows[1:]) == sorted("'" + formula for formula in FORMULAS)
+    assert {row[5] for row in rows[1:]} == {"'=cmd|' /C calc'!A0"}
+    assert content.splitlines()[1].startswith('"BY')
+
+
+def test_xlsx_export_writes_every_cell_as_text(client, department, hr_reviewer):
+    employer = EmployerFactory(department=department, name="=cmd|' /C calc'!A0", name_en="=cmd|' /C calc'!A0")
+    formula_applications(employer)
+    response = export(client, hr_reviewer, "hr_reviewer", "xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None]
+    assert {cell.data_type for cell in cells} == {"s"}
+    # XML keeps a carriage return as a line feed; it is text either way.
+    assert sorted(row[1].value for row in sheet.iter_rows(min_row=2)) == sorted(
+        formula.replace("\r", "\n") for formula in FORMULAS
+    )
+    assert {row[5].value for row in sheet.iter_rows(min_row=2)} == {"=cmd|' /C calc'!A0"}

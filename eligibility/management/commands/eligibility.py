@@ -43,7 +43,9 @@ class Command(BaseCommand):
     def _read(self, name: str, *, stdin: TextIO) -> Any:
         """The parsed JSON of FILE or of standard input."""
         if name == "-":
-            return json_parse(stdin.read(), field="stdin")
+            # The bytes when there are any, so that input which is not UTF-8 is refused like a file's.
+            source = getattr(stdin, "buffer", stdin)
+            return json_parse(source.read(), field="stdin")
         try:
             raw = Path(name).read_bytes()
         except OSError as error:

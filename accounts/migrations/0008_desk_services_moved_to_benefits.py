@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_verification'),
+        ('accounts', '0007_merge_20261202_0913'),
         ('benefits', '0002_catalogue'),
     ]
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from ipware import get_client_ip
 
-
 UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder value compared, never bound
 
 

@@ -30,6 +30,10 @@ if not SECRET_KEY:
 elif len(SECRET_KEY) < 50 and not DEBUG:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long when DEBUG is off.")
 
+# The portal's public address, as printed in the cards' QR codes (cards.tokens.card_qr_text).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL must start with https:// or http://, not {PUBLIC_BASE_URL!r}.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -214,6 +218,8 @@ APPLICATIONS_PER_30_DAYS = env_int("APPLICATIONS_PER_30_DAYS", default=5, minimu
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
 # Where a draft policy's impact preview reads the stored profiles (eligibility imports no other app).
 ELIGIBILITY_STORED_PROFILES = "applications.selectors.stored_profiles"
+# Card verifications a minute per client address, the public page and the API together; 0 turns the limit off.
+CARD_VERIFY_RATE_LIMIT = env_int("CARD_VERIFY_RATE_LIMIT", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The private halves of the cards' signing keys (cards.keys): files named <key id>.pem, or CARD_SIGNING_KEY_<KID>.
 CARD_KEYS_DIR = Path(os.environ.get("CARD_KEYS_DIR", VAR_DIR / "keys"))
@@ -265,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     "notice-email-retry": {
         "task": "applications.tasks.retry_notice_emails",
         "schedule": crontab(minute="*/10"),
+    },
+    # The offline verifiers' status list: signed again if a change was missed, and at least daily.
+    "cards-status-list": {
+        "task": "cards.tasks.refresh_status_list",
+        "schedule": crontab(minute=20),
     },
 }
 

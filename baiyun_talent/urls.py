@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from accounts import views as account_views
+from baiyun_talent.views import openapi_json
 
 # The admin can grant any role: it asks for the code of an enrolled authenticator app (django-otp), and its login
 # failures count toward the same lock as the portal's (django-axes runs in the authentication backends).
@@ -18,6 +19,8 @@ urlpatterns = [
     path("eligibility/", include("eligibility.urls")),
     path("cards/", include("cards.urls")),
     path("api/v1/", include("eligibility.api_urls")),
+    path("api/v1/", include("cards.api_urls")),
+    path("api/v1/openapi.json", openapi_json, name="openapi"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -360,3 +360,21 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.kid
+
+
+class PublishedStatusList(models.Model):
+    """The status list as published (cards.status_list): one row that every web process serves, replaced each time
+    the list is signed again."""
+
+    body = models.TextField(_("published document (JSON)"))
+    etag = models.CharField(max_length=64)
+    # The SHA-256 of the bitstring it signs: an unchanged list is not signed again.
+    bits_digest = models.CharField(max_length=64)
+    published_at = models.DateTimeField(_("published"))
+
+    class Meta:
+        verbose_name = _("published status list")
+        verbose_name_plural = _("published status lists")
+
+    def __str__(self) -> str:
+        return f"{self.published_at:%Y-%m-%d %H:%M}"

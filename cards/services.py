@@ -227,9 +227,12 @@ def card_termination_propose(*, card_id: int, actor: User, opinion: str) -> Term
 
 
 def card_status_changed(card: Card) -> None:
-    """A card's status for verifiers changed: the published status list is signed again once committed."""
+    """A card's status for verifiers changed: once committed, every process's verification reads it again and the
+    published status list is signed again."""
     from cards import tasks
+    from cards.verification import card_status_changed_everywhere
 
+    transaction.on_commit(card_status_changed_everywhere)
     transaction.on_commit(tasks.publish_status_list.delay)
 
 

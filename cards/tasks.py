@@ -49,12 +49,27 @@ def expire_cards() -> int:
     return cards_expire()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8)
 def publish_status_list() -> None:
     """After a termination or a supersession: the status list is signed again for offline verifiers."""
+    _publish(only_if_stale=False)
+
+
+@shared_task(acks_late=True)
+def refresh_status_list() -> None:
+    """Each hour: the status list is signed again if a change was missed or it is a day old."""
+    _publish(only_if_stale=True)
+
+
+def _publish(*, only_if_stale: bool) -> None:
+    from cards.keys import SigningKeyError
     from cards.status_list import status_list_publish
 
-    status_list_publish()
+    try:
+        status_list_publish(only_if_stale=only_if_stale)
+    except SigningKeyError as error:
+        # Online verification reads the live status meanwhile; the hourly refresh publishes once a key is active.
+        logger.error("Status list not published: %s", error)
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cards import lifecycle_views
+from cards import lifecycle_views, verification_views
 
 app_name = "cards"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("midterm/", lifecycle_views.midterm_list, name="midterm_list"),
     path("midterm/<int:pk>/", lifecycle_views.midterm, name="midterm"),
     path("midterm/<int:pk>/report/", lifecycle_views.midterm_report_file, name="midterm_report_file"),
+    # cards.tokens.VERIFY_PATH and cards.status_list.LIST_PATH name two of these addresses: they are printed in QR
+    # codes and downloaded by offline verifiers, so they never change.
+    path("verify/", verification_views.verify, name="verify"),
+    path("keys.json", verification_views.keys, name="keys"),
+    path("status-list.json", verification_views.status_list, name="status_list"),
 ]

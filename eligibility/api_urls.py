@@ -7,5 +7,4 @@ app_name = "eligibility_api"
 urlpatterns = [
     path("eligibility/evaluate", views.api_evaluate, name="evaluate"),
     path("eligibility/criteria", views.api_criteria, name="criteria"),
-    path("openapi.json", views.api_openapi, name="openapi"),
 ]

@@ -25,7 +25,6 @@ from eligibility.api import (
     today_local,
 )
 from eligibility.forms import SelfCheckForm
-from eligibility.openapi import openapi_document
 from eligibility.profile import ProfileError
 from eligibility.selectors import catalogue_published, policy_named, stored_policy_source
 from eligibility.selfcheck import selfcheck_evaluate, selfcheck_profile
@@ -92,12 +91,6 @@ def api_evaluate(request: HttpRequest) -> HttpResponse:
 def api_criteria(request: HttpRequest) -> HttpResponse:
     """The criteria catalogue in force on ?on=DATE (today by default)."""
     return _json(criteria_listing(on_date=on_date_parse(request.GET.get("on"), field="on")))
-
-
-@api_endpoint("GET", "HEAD")
-def api_openapi(request: HttpRequest) -> HttpResponse:
-    """The OpenAPI 3.1 document of this API."""
-    return _json(openapi_document())
 
 
 @require_http_methods(["GET", "POST"])

@@ -37,6 +37,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("", "self-check", reverse("eligibility:self_check")),
         ("", "login", reverse("accounts:login")),
         ("", "register", reverse("accounts:register")),
+        ("", "verify-card", reverse("cards:verify")),
         ("applicant", "my-applications", reverse("applications:home")),
         ("applicant", "start", reverse("applications:start")),
         ("employer", "employer-home", reverse("applications:employer_home")),

@@ -192,3 +192,11 @@ def test_service_desk_home_lists_the_services_of_its_desk(client):
     response = client.get(reverse("accounts:workspace", kwargs={"role": "service_desk"}))
     assert response.context["services"] == [(6, "医疗保健服务"), (11, "定期体检服务")]
     assert "39431784" in response.text
+
+
+def test_service_desk_home_leads_to_card_verification(client):
+    client.force_login(UserFactory(roles=[Role.SERVICE_DESK]))
+    response = client.get(reverse("accounts:workspace", kwargs={"role": "service_desk"}))
+    assert '<a class="button" href="/cards/verify/">核验云聚英才卡</a>' in response.text
+    client.force_login(UserFactory(roles=[Role.EMPLOYER]))
+    assert "/cards/verify/" not in client.get(reverse("accounts:workspace", kwargs={"role": "employer"})).text

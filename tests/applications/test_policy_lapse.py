@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import desk_services
-from applications.models import Application, Kind
 from applications.cards_port import latest_card_of
+from applications.models import Application, Kind
 from applications.services import (
     KindNotAllowed,
     application_create,

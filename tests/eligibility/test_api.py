@@ -156,13 +156,8 @@ def test_api_rate_limit_counts_every_endpoint(client, settings):
     assert post(client, DIAMOND).status_code == 429
 
 
-def test_openapi_document_is_served_as_json(client):
-    response = client.get("/api/v1/openapi.json")
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "application/json"
-    assert response.json() == json.loads(json.dumps(openapi_document()))
-    assert response.json()["openapi"] == "3.1.0"
-    assert sorted(response.json()["paths"]) == ["/eligibility/criteria", "/eligibility/evaluate"]
+def test_openapi_part_describes_the_eligibility_endpoints():
+    assert sorted(openapi_document()["paths"]) == ["/eligibility/criteria", "/eligibility/evaluate"]
 
 
 def test_openapi_profile_schema_has_every_profile_field_with_its_enum():

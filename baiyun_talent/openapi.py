@@ -1,0 +1,44 @@
+"""The portal's OpenAPI 3.1 document (/api/v1/openapi.json), composed of each app's part so that no app imports
+another for it."""
+
+import functools
+from typing import Any
+
+from cards.openapi import openapi_part as cards_part
+from eligibility.openapi import openapi_document as eligibility_document
+
+
+@functools.cache
+def openapi_document() -> dict[str, Any]:
+    """Every public endpoint under /api/v1: the eligibility engine and card verification."""
+    eligibility = eligibility_document()
+    parts = [
+        {"paths": eligibility["paths"], "schemas": eligibility["components"]["schemas"]},
+        cards_part(),
+    ]
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    for part in parts:
+        for name, item in part["paths"].items():
+            if name in paths:
+                raise ValueError(f"Two parts of the API describe {name}.")
+            paths[name] = item
+        for name, schema in part["schemas"].items():
+            if schemas.get(name, schema) != schema:
+                raise ValueError(f"Two parts of the API describe the schema {name} differently.")
+            schemas[name] = schema
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Baiyun Talent Card API",
+            "version": "1.1.0",
+            "description": (
+                "Public, read-only endpoints of the 白云区云聚英才卡 portal (云委人才领字〔2021〕1号): the evaluation "
+                "of a talent profile against the implementing rules, and the verification of a card's QR code. No "
+                "login; rate-limited per client address. Messages follow Accept-Language (zh-Hans by default, en)."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }

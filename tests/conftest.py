@@ -42,18 +42,22 @@ def _isolated_storage_and_tasks(settings, tmp_path):
     yield
 
 
-@pytest.fixture
-def admin_client(client):
-    """A superuser signed in with a verified second factor, as the admin (django-otp's admin site) requires."""
+def login_verified(client, user) -> None:
+    """Signs `user` in on the test client with a verified second factor, as django-otp's admin site requires."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tests.factories import UserFactory
-
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
-    client.force_login(admin)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+@pytest.fixture
+def admin_client(client):
+    """A superuser signed in with a verified second factor."""
+    from tests.factories import UserFactory
+
+    login_verified(client, UserFactory(username="admin", is_staff=True, is_superuser=True))
     return client

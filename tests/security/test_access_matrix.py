@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from applications.models import Application, Material
+from cards.keys import signing_key_generate
 from cards.models import Card, MidtermAssessment
 from reviews.models import ExportStatus, QueueExport
 from tests.factories import DepartmentFactory, EmployerFactory, ServiceDeskFactory, UserFactory
@@ -122,6 +123,7 @@ def world() -> World:
         ),
     }
     materials = {which: material_of(application) for which, application in applications.items()}
+    signing_key_generate(activate=True)  # the published keys and status list are signed
     cards = {which: card_of(application) for which, application in applications.items()}
     midterms = {which: midterm_of(card) for which, card in cards.items()}
     return World(users=users, applications=applications, materials=materials, cards=cards, midterms=midterms)

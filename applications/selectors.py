@@ -1,5 +1,6 @@
 """Reads: which applications a user may see, what they may do to one, and what it still lacks."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from accounts.roles import Role
 from applications.models import Application, HistoryEntry, Material, Notice, Submission
 from applications.rules import acting_role, department_ids
 from applications.workflow import TRANSITIONS, WAITING_STATES, State, TransitionSpec
+from eligibility.preview import StoredProfile
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -150,3 +152,21 @@ def employer_applications(*, user: User) -> QuerySet[Application]:
         .select_related("employer")
         .order_by("-submitted_at", "-id")
     )
+
+
+def stored_profiles() -> Iterator[StoredProfile]:
+    """Every application's eligibility answers (card holders' too), read in chunks for a successor's impact preview.
+
+    Withdrawn applications are left out: nobody waits for them.
+    """
+    rows = (
+        Application.objects.exclude(state=State.WITHDRAWN)
+        .order_by("pk")
+        .values_list("number", "full_name", "state", "kind", "profile", "case_by_case")
+    )
+    for number, full_name, state, kind, profile, case_by_case in rows.iterator(chunk_size=2000):
+        data = {key: value for key, value in (profile or {}).items() if key not in ("on_date", "case_by_case")}
+        data["case_by_case"] = case_by_case
+        yield StoredProfile(
+            reference={"number": number or "", "name": full_name, "state": state, "kind": kind}, data=data
+        )

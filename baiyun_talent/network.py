@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from ipware import get_client_ip
 
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder value compared, never bound
+
 
 def client_address(request: HttpRequest) -> str:
     """The address of the client, trusting exactly TRUSTED_PROXY_COUNT proxies in front of the portal.
@@ -12,7 +14,8 @@ def client_address(request: HttpRequest) -> str:
     entry TRUSTED_PROXY_COUNT places from the right; whatever a client wrote further left is ignored. With no trusted
     proxy (the default) the header is the client's to forge and only the connection's address counts.
     """
-    remote_address = request.META.get("REMOTE_ADDR", "")
+    # A request that came through no socket (a WSGI call in-process) has no address: counted as one unknown client.
+    remote_address = request.META.get("REMOTE_ADDR") or UNKNOWN_ADDRESS
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies == 0:
         return remote_address

@@ -6,12 +6,19 @@ from typing import Any
 
 from cards.openapi import openapi_part as cards_part
 from eligibility.openapi import openapi_document as eligibility_document
+from eligibility.selectors import catalogue_published
 
 
-@functools.cache
-def openapi_document() -> dict[str, Any]:
-    """Every public endpoint under /api/v1: the eligibility engine and card verification."""
-    eligibility = eligibility_document()
+def openapi_document(*, honour_codes: frozenset[str] | None = None) -> dict[str, Any]:
+    """Every public endpoint under /api/v1: the eligibility engine and card verification, with the honour codes of
+    the policy versions published (read from the database unless given)."""
+    return _composed(catalogue_published().honour_codes if honour_codes is None else honour_codes)
+
+
+@functools.lru_cache(maxsize=4)
+def _composed(honour_codes: frozenset[str]) -> dict[str, Any]:
+    """The document for one set of honour codes, built once: a publication that adds honours makes a new one."""
+    eligibility = eligibility_document(honour_codes=honour_codes)
     parts = [
         {"paths": eligibility["paths"], "schemas": eligibility["components"]["schemas"]},
         cards_part(),

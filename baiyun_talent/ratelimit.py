@@ -8,18 +8,20 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
+from baiyun_talent.network import client_address
+
 
 def client_rate_check(*, request: HttpRequest, group: str, limit: int, window: int = 60) -> int | None:
     """Count one request of the client in the current window; the seconds to wait when over `limit`, else None.
 
-    A fixed window in Django's cache (Redis in production, shared by every worker), counted by the connection's
-    address: a forwarded-for header is the client's to forge. 0 turns the limit off.
+    A fixed window in Django's cache (Redis in production, shared by every worker), counted by the client's address
+    as baiyun_talent.network reads it (through the trusted proxies only). 0 turns the limit off.
     """
     if limit <= 0:
         return None
     now = time.time()
     window_number = int(now // window)
-    count = _count(f"rate:{group}:{request.META.get('REMOTE_ADDR', '')}:{window_number}", timeout=window * 2)
+    count = _count(f"rate:{group}:{client_address(request)}:{window_number}", timeout=window * 2)
     if count <= limit:
         return None
     return max(1, math.ceil((window_number + 1) * window - now))

@@ -216,10 +216,10 @@ APPLICANT_MAX_BYTES = env_int("APPLICANT_MAX_MB", default=300, minimum=1) * 1024
 APPLICATIONS_PER_30_DAYS = env_int("APPLICATIONS_PER_30_DAYS", default=5, minimum=1)
 # Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
-# Card verifications a minute per client address, the public page and the API together; 0 turns the limit off.
-CARD_VERIFY_RATE_LIMIT = env_int("CARD_VERIFY_RATE_LIMIT", default=60)
 # Where a draft policy's impact preview reads the stored profiles (eligibility imports no other app).
 ELIGIBILITY_STORED_PROFILES = "applications.selectors.stored_profiles"
+# Card verifications a minute per client address, the public page and the API together; 0 turns the limit off.
+CARD_VERIFY_RATE_LIMIT = env_int("CARD_VERIFY_RATE_LIMIT", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The private halves of the cards' signing keys (cards.keys): files named <key id>.pem, or CARD_SIGNING_KEY_<KID>.
 CARD_KEYS_DIR = Path(os.environ.get("CARD_KEYS_DIR", VAR_DIR / "keys"))
@@ -262,11 +262,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cards.tasks.send_midterm_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
-    # The offline verifiers' status list: signed again if a change was missed, and at least daily.
-    "cards-status-list": {
-        "task": "cards.tasks.refresh_status_list",
-        "schedule": crontab(minute=20),
-    },
     # Registrations never confirmed expire and free their e-mail address and mobile.
     "accounts-pending-expire": {
         "task": "accounts.tasks.expire_pending_accounts",
@@ -276,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     "notice-email-retry": {
         "task": "applications.tasks.retry_notice_emails",
         "schedule": crontab(minute="*/10"),
+    },
+    # The offline verifiers' status list: signed again if a change was missed, and at least daily.
+    "cards-status-list": {
+        "task": "cards.tasks.refresh_status_list",
+        "schedule": crontab(minute=20),
     },
 }
 
@@ -315,9 +315,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # pikepdf announces its logger bridge at INFO on import; the guide PDF needs only its warnings.
-        "pikepdf": {"level": "WARNING"},
-    },
+    "loggers": {"django.db.backends": {"level": "INFO"}},
 }

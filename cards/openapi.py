@@ -125,8 +125,13 @@ def openapi_part() -> dict[str, Any]:
                                     "properties": {
                                         "token": {
                                             "type": "string",
-                                            "maxLength": MAX_QR_TEXT_CHARS,
-                                            "description": "The QR code's text (its address) or the token (BYTC1:...).",
+                                            "minLength": 1,
+                                            "pattern": "\\S",
+                                            "description": (
+                                                "The QR code's text (its address) or the token (BYTC1:...). Text "
+                                                f"over {MAX_QR_TEXT_CHARS} characters is answered `unknown` "
+                                                "(detail `size`), as any text that is not a card's code is."
+                                            ),
                                         }
                                     },
                                 },

@@ -170,7 +170,7 @@ def _period(valid_from: date, valid_until: date, *, today: date) -> tuple[str, s
     return None
 
 
-def card_status_of(number: str) -> CardStatus | None:
+def card_status_of(*, number: str) -> CardStatus | None:
     """The live status of an issued card by its number (one indexed row, or none from process memory)."""
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
@@ -242,7 +242,7 @@ def card_verify(*, text: str, now: datetime | None = None) -> Verification:
     answer = _token_time(claims, now=now)
     if answer is not None:
         return Verification(verdict=answer[0], detail=answer[1], checked_at=now, card=face)
-    status = card_status_of(claims.number)
+    status = card_status_of(number=claims.number)
     if status is None:
         return Verification(verdict=Verdict.UNKNOWN, detail="no_such_card", checked_at=now)
     today = timezone.localdate(now)

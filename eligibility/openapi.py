@@ -308,9 +308,10 @@ _RATE_LIMITED = {
 }
 
 
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of /api/v1/eligibility/*, with the honour codes of the versions published."""
-    return _document(catalogue_published().honour_codes)
+def openapi_document(*, honour_codes: frozenset[str] | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of /api/v1/eligibility/*, with the honour codes of the versions published (read from
+    the database unless given)."""
+    return _document(catalogue_published().honour_codes if honour_codes is None else honour_codes)
 
 
 @functools.lru_cache(maxsize=4)

@@ -42,6 +42,27 @@ def _isolated_storage_and_tasks(settings, tmp_path):
     yield
 
 
+def login_verified(client, user) -> None:
+    """Signs `user` in on the test client with a verified second factor, as django-otp's admin site requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client(client):
+    """A superuser signed in with a verified second factor."""
+    from tests.factories import UserFactory
+
+    login_verified(client, UserFactory(username="admin", is_staff=True, is_superuser=True))
+    return client
+
+
 @pytest.fixture
 def signing_key(db):
     """An active signing key that signs cards' QR tokens, its private half in the test's own key directory."""
@@ -58,20 +79,3 @@ def _verification_keys_reread():
     verification_keys_forget()
     yield
     verification_keys_forget()
-
-
-@pytest.fixture
-def admin_client(client):
-    """A superuser signed in with a verified second factor, as the admin (django-otp's admin site) requires."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tests.factories import UserFactory
-
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
-    client.force_login(admin)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client

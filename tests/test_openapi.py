@@ -1,7 +1,11 @@
 import json
 
+import pytest
+
 from baiyun_talent.openapi import openapi_document
 from eligibility.openapi import openapi_document as eligibility_document
+
+pytestmark = pytest.mark.django_db
 
 
 def _resolve(document, node):

@@ -32,7 +32,11 @@ def test_the_upload_remove_withdraw_cycle_keeps_nothing_stored(applicant, settin
             draft = application_create(applicant=applicant, profile=PROFILES["gold"])
             material_upload(application_id=draft.pk, actor=applicant, item="photo", file=id_photo())
             removed = material_upload(
-                application_id=draft.pk, actor=applicant, item="degree_certificates", file=jpeg_file(size=(600, 800))
+                application_id=draft.pk,
+                actor=applicant,
+                item="degree_certificates",
+                file=jpeg_file(size=(600, 800)),
+                scan_of="original",
             )
             material_withdraw(material_id=removed.pk, actor=applicant)
             application_transition(application_id=draft.pk, name="withdraw", actor=applicant)
@@ -58,7 +62,11 @@ def test_submitted_files_are_kept_when_removed_or_withdrawn(django_capture_on_co
         submitted = application.materials.get(item="degree_certificates")
         material_withdraw(material_id=submitted.pk, actor=application.applicant)
         unsent = material_upload(
-            application_id=application.pk, actor=application.applicant, item="degree_certificates", file=jpeg_file()
+            application_id=application.pk,
+            actor=application.applicant,
+            item="degree_certificates",
+            file=jpeg_file(),
+            scan_of="original",
         )
         application_transition(application_id=application.pk, name="withdraw", actor=application.applicant)
 

@@ -26,6 +26,7 @@ from tests.applications.test_uploads import (
     png_declaring,
     zip_bytes,
 )
+from tests.applications.test_views_materials import scanned
 from tests.factories import PROFILES
 from tests.office import docx, relationships, word_97_document
 
@@ -233,7 +234,8 @@ def test_hostile_upload_is_refused_or_stored_harmless(client, draft, case):
     shown = upload.name  # the name as Django received it, as the message shows it
 
     response = client.post(
-        reverse("applications:edit", kwargs={"pk": draft.pk, "step": "materials"}), {f"files-{ITEM}": upload}
+        reverse("applications:edit", kwargs={"pk": draft.pk, "step": "materials"}),
+        scanned({f"files-{ITEM}": upload}),
     )
 
     if case.refused:

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import desk_services
+from applications.cards_port import latest_card_of
 from applications.models import Application, Kind
-from applications.selectors import card_of
 from applications.services import (
     KindNotAllowed,
     application_create,
@@ -214,12 +214,12 @@ def test_an_issued_card_keeps_its_period_and_services_after_the_lapse():
     desk = ServiceDeskFactory(benefit_items=[9, 10])
     with time_machine.travel(DAY_AFTER):
         today = timezone.localdate()
-        card = card_of(user=application.applicant, today=today)
+        card = latest_card_of(user=application.applicant, today=today)
         services = desk_services([desk])
         with pytest.raises(KindNotAllowed):
             application_kind_check(applicant=application.applicant, kind=Kind.NEW, today=today)
         application_kind_check(applicant=application.applicant, kind=Kind.UPGRADE, today=today)
-    assert (card.tier, card.issued_on, card.valid_until, card.valid_on(date(2026, 12, 25))) == (
+    assert (card.tier, card.valid_from, card.valid_until, card.valid_on(date(2026, 12, 25))) == (
         "gold",
         issued_on,
         date(2031, 6, 1),

@@ -11,6 +11,7 @@ from accounts.roles import Role
 from applications.models import Application
 from eligibility.models import PolicyStatus, PolicyVersion
 from eligibility.services import policy_version_load
+from tests.conftest import login_verified
 from tests.factories import UserFactory, successor_policy_text
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def _language_reset():
 def talent(client):
     """A talent office member, staff of the admin, signed in."""
     user = UserFactory(roles=[Role.TALENT_OFFICE], is_staff=True)
-    client.force_login(user)
+    login_verified(client, user)
     return user
 
 
@@ -148,7 +149,7 @@ def test_the_extension_shortcut_makes_a_draft_with_new_dates(client, talent):
 def test_loading_without_the_publish_permission_cannot_publish(client):
     user = UserFactory(is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=["view_policyversion", "add_policyversion"]))
-    client.force_login(user)
+    login_verified(client, user)
     assert upload(client, successor_policy_text()).status_code == 302
     version = PolicyVersion.objects.get()
     assert client.post(f"{CHANGELIST}{version.pk}/publish/", {"in_force_from": "2026-12-25"}).status_code == 403
@@ -158,13 +159,13 @@ def test_loading_without_the_publish_permission_cannot_publish(client):
 
 @pytest.mark.parametrize("path", [ADD, EXTEND])
 def test_staff_without_the_policy_permissions_are_refused(client, path):
-    client.force_login(UserFactory(roles=[Role.HR_REVIEWER], is_staff=True))
+    login_verified(client, UserFactory(roles=[Role.HR_REVIEWER], is_staff=True))
     assert client.get(path).status_code == 403
 
 
 def test_a_draft_is_not_shown_to_staff_without_the_view_permission(client):
     version = policy_version_load(text=successor_policy_text(), file_name="a.yaml", actor=None)
-    client.force_login(UserFactory(roles=[Role.HR_REVIEWER], is_staff=True))
+    login_verified(client, UserFactory(roles=[Role.HR_REVIEWER], is_staff=True))
     assert client.get(f"{CHANGELIST}{version.pk}/change/").status_code == 403
     assert client.get(f"{CHANGELIST}{version.pk}/impact.csv").status_code == 403
 

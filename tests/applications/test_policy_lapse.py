@@ -10,7 +10,6 @@ import time_machine
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.selectors import desk_services
 from applications.cards_port import latest_card_of
 from applications.models import Application, Kind
 from applications.services import (
@@ -21,6 +20,9 @@ from applications.services import (
     application_update,
     submission_problems,
 )
+from benefits.catalogue import catalogue_load
+from benefits.models import Service
+from benefits.selectors import desk_services
 from eligibility.services import policy_version_load, policy_version_publish
 from tests.factories import ServiceDeskFactory, UserFactory, application_with_materials, successor_policy_text
 
@@ -211,11 +213,14 @@ def issued_card_holder():
 def test_an_issued_card_keeps_its_period_and_services_after_the_lapse():
     application = issued_card_holder()
     issued_on = timezone.localdate()
-    desk = ServiceDeskFactory(benefit_items=[9, 10])
+    desk = ServiceDeskFactory()
+    catalogue_load()
+    for number in (9, 10):
+        Service.objects.get(number=number).department_links.create(desk=desk)
     with time_machine.travel(DAY_AFTER):
         today = timezone.localdate()
         card = latest_card_of(user=application.applicant, today=today)
-        services = desk_services([desk])
+        services = [(service.number, service.name) for service in desk_services([desk])]
         with pytest.raises(KindNotAllowed):
             application_kind_check(applicant=application.applicant, kind=Kind.NEW, today=today)
         application_kind_check(applicant=application.applicant, kind=Kind.UPGRADE, today=today)

@@ -412,9 +412,8 @@ def test_seed_demo_gives_each_demo_desk_its_services(desks):
     assert Service.objects.count() == 13
 
 
-def test_the_catalogue_and_the_districts_settings_are_edited_in_the_admin(client, desks):
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
+def test_the_catalogue_and_the_districts_settings_are_edited_in_the_admin(desks, admin_client):
+    client = admin_client
     service = Service.objects.get(number=13)
     response = client.get(reverse("admin:benefits_service_change", args=[service.pk]))
     assert response.status_code == 200

@@ -3,7 +3,9 @@ a response that the document does not describe."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from baiyun_talent.openapi import openapi_document
@@ -19,6 +21,16 @@ pytestmark = pytest.mark.django_db
 schema = schemathesis.openapi.from_dict(openapi_document(honour_codes=catalogue_default().honour_codes))
 schema.app = get_wsgi_application()
 schema.location = "/api/v1/openapi.json"
+
+
+@pytest.fixture(autouse=True)
+def _test_connection_kept():
+    """As Django's test client does: the WSGI stack must not close the test's database connection after a request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)

@@ -3,16 +3,20 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# Debian packages the portal needs: CJK fonts and pango for PDF cards and guides, gettext for translations.
-SYSTEM_PACKAGES := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Debian packages the portal needs: pango and fonts for the PDF cards and guides (Noto CJK, cut by `make fonts`;
+# HanaMin for CJK Extensions A to F; Noto Sans Arabic and Noto Serif Tibetan for Uyghur and Tibetan names;
+# fontconfig's fc-match finds them), gettext for translations.
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-hanazono fonts-noto-core fontconfig gettext \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 BROWSER_PACKAGES := chromium chromium-driver
 
-.PHONY: run test install system-packages browser-packages messages translations lint format migrate demo screenshots clean
+.PHONY: run test install system-packages browser-packages messages fonts translations lint format migrate demo \
+	screenshots clean
 
-run: install messages migrate demo
+run: install messages fonts migrate demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install browser-packages messages
+test: install browser-packages messages fonts
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz} \
 		$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
@@ -35,6 +39,10 @@ browser-packages:
 
 messages: $(INSTALLED)
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+# The card PDFs' font, cut from the system's Noto Sans CJK SC to GB 2312 (skipped when up to date).
+fonts: $(INSTALLED)
+	DEBUG=true $(BIN)/python manage.py card_fonts
 
 # Refreshes the Chinese catalogue from the code; translate the new entries, then `make messages`.
 translations: $(INSTALLED)
@@ -60,4 +68,4 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var build

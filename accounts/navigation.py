@@ -34,11 +34,11 @@ def role_home_url(role: Role) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-# Pages besides a role's home that its navigation lists: the cards under management (第六条), the holder's services
-# (第四条) and the uses of the services per month.
+# Pages besides a role's home that its navigation lists, by URL name (accounts imports no app above it): the holder's
+# own card and its services (第四条), the cards under management (第六条) and the uses of the services per month.
 SERVICE_USES = ("benefits:statistics", _("Service uses"))
 ROLE_PAGES = {
-    Role.APPLICANT: (("benefits:mine", _("My card's services")),),
+    Role.APPLICANT: (("cards:mine", _("My Talent Card")), ("benefits:mine", _("My card's services"))),
     Role.EMPLOYER: (("cards:midterm_list", _("Mid-term assessments")),),
     Role.DEPARTMENT_REVIEWER: (("cards:register", _("Card register")),),
     Role.HR_REVIEWER: (("cards:register", _("Card register")), SERVICE_USES),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
 from accounts.services import access_log_record
+from applications.cards_port import latest_card_of
 from applications.forms import (
     ContactForm,
     DeclarationForm,
@@ -23,7 +24,7 @@ from applications.forms import (
     TransitionConfirmForm,
     criterion_name,
 )
-from applications.models import Application, Material
+from applications.models import Application, Material, Tier
 from applications.selectors import (
     application_for_detail,
     application_timeline,
@@ -52,6 +53,7 @@ from applications.services import (
     materials_checklist,
     materials_upload_many,
     submission_problems,
+    today_local,
 )
 from applications.uploads import EXTENSIONS, UploadKind, name_for_kind
 from applications.workflow import OPEN_STATES, TRANSITIONS, State
@@ -144,7 +146,12 @@ def home(request: HttpRequest) -> HttpResponse:
         {"application": item, "timeline": application_timeline(application=item, history=list(item.history.all()))}
         for item in applications
     ]
+    today = today_local()
+    card = latest_card_of(user=request.user, today=today)
     context = {
+        "card": card,
+        "card_tier": Tier(card.tier).label if card else "",
+        "card_valid": card is not None and card.valid_on(today),
         "rows": rows,
         "in_progress": any(item.state in OPEN_STATES for item in applications),
         "notices": notices_of(user=request.user),

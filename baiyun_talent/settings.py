@@ -223,6 +223,8 @@ CARD_VERIFY_RATE_LIMIT = env_int("CARD_VERIFY_RATE_LIMIT", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The private halves of the cards' signing keys (cards.keys): files named <key id>.pem, or CARD_SIGNING_KEY_<KID>.
 CARD_KEYS_DIR = Path(os.environ.get("CARD_KEYS_DIR", VAR_DIR / "keys"))
+# The credential's font cut to the common repertoire (cards.fonts), built at install time by `manage.py card_fonts`.
+CARD_FONTS_DIR = Path(os.environ.get("CARD_FONTS_DIR", BASE_DIR / "build" / "fonts"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -315,5 +317,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # fontTools and WeasyPrint report every step of a font subset or a PDF (cards.fonts, cards.credential) at INFO.
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "fontTools": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

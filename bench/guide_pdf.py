@@ -133,7 +133,7 @@ def main() -> None:
     card = Card.objects.filter(state="active", tier="diamond").order_by("id").first()
     today = timezone.localdate()
     translation.activate("zh-hans")
-    html_class, fetcher_class = weasyprint_classes()
+    html_class, _css, _fonts, fetcher_class = weasyprint_classes()
 
     def baseline_pdf() -> bytes:
         html = '<html lang="zh-Hans"><body style="font-family: Noto Sans CJK SC">白云区云聚英才卡</body></html>'

@@ -27,7 +27,7 @@ CACHE_SECONDS = 24 * 3600
 
 
 def _pdf(html: str) -> bytes:
-    HTML, URLFetcher = weasyprint_classes()
+    HTML, _css, _fonts, URLFetcher = weasyprint_classes()
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=set(), fail_on_errors=True)).write_pdf()
 
 

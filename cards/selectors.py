@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
+from applications.models import Notice
 from applications.rules import department_ids
-from cards.models import Card, CardState, MidtermAssessment
+from cards.models import Card, CardEvent, CardNotice, CardState, MidtermAssessment
 from eligibility.catalogue import catalogue_default
 
 # Who sees every card: the bodies that manage them (第六条) and the auditor.
@@ -51,9 +52,23 @@ def card_for_page(*, user: User, card_id: int) -> Card:
     """One card the user may see, with what its page shows (Card.DoesNotExist otherwise)."""
     return (
         cards_visible_to(user)
-        .select_related("holder", "employer", "department", "application", "superseded_by", "midterm")
-        .prefetch_related("events__actor", "notices__employer", "notices__department", "notices__service_desk")
+        .select_related("holder", "employer", "department", "application", "superseded_by", "photo")
+        .prefetch_related(
+            Prefetch("events", queryset=CardEvent.objects.select_related("actor")),
+            Prefetch("notices", queryset=CardNotice.objects.select_related("employer", "department", "service_desk")),
+        )
         .get(pk=card_id)
+    )
+
+
+def card_holder_notice(*, card: Card) -> Notice | None:
+    """The holder's own notice of the issue step (第五条（六）: the holder is told first)."""
+    return (
+        Notice.objects.filter(
+            recipient_id=card.holder_id, application_id=card.application_id, history_entry__transition="issue_card"
+        )
+        .order_by("-created_at", "-id")
+        .first()
     )
 
 

@@ -167,6 +167,7 @@ def _sign1_parts(data: bytes) -> tuple[bytes, Mapping, bytes, bytes]:
     sign1 = _cbor_strict(data)
     if not isinstance(sign1, cbor2.CBORTag) or sign1.tag != COSE_SIGN1_TAG:
         raise TokenError("format")
+    # cbor2 gives the array inside a tag as a tuple (a tag's value must be hashable), elsewhere as a list.
     parts = sign1.value
     if not isinstance(parts, list | tuple) or len(parts) != 4:
         raise TokenError("format")

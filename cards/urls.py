@@ -1,10 +1,18 @@
 from django.urls import path
 
-from cards import lifecycle_views, verification_views
+from cards import lifecycle_views, verification_views, views
 
 app_name = "cards"
 
 urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/credential.pdf", views.credential, name="credential"),
+    path("<int:pk>/photo", views.photo, name="photo"),
+    path("<int:pk>/wallet/", views.wallet, name="wallet"),
+    path("<int:pk>/wallet/code", views.wallet_code, name="wallet_code"),
+    path("<int:pk>/issue/", views.issue, name="issue"),
+    path("<int:pk>/render/", views.render_again, name="render"),
     path("register/", lifecycle_views.register, name="register"),
     path("<int:pk>/end/", lifecycle_views.end, name="end"),
     path("midterm/", lifecycle_views.midterm_list, name="midterm_list"),

@@ -29,6 +29,7 @@ from reviews.selectors import (
     working_calendar_gaps,
 )
 from reviews.services import (
+    BulkResult,
     applications_bulk_transition,
     employer_confirm,
     filters_from_json,
@@ -208,7 +209,16 @@ def bulk(request: HttpRequest, role: str) -> HttpResponse:
         application_ids=form.cleaned_data["applications"],
         opinion=form.cleaned_data["opinion"],
     )
-    return render(request, "reviews/bulk_result.html", {"role": role, "outcomes": outcomes, "form": form})
+    # The number of each card made or issued by the decision, beside its application (linked by the cards' URL).
+    done = [outcome.application_id for outcome in outcomes if outcome.result == BulkResult.DONE]
+    cards = {
+        application_id: (card_id, number)
+        for application_id, card_id, number in Application.objects.filter(pk__in=done, card__isnull=False).values_list(
+            "pk", "card__pk", "card__number"
+        )
+    }
+    rows = [(outcome, cards.get(outcome.application_id)) for outcome in outcomes]
+    return render(request, "reviews/bulk_result.html", {"role": role, "outcomes": outcomes, "rows": rows, "form": form})
 
 
 @login_required

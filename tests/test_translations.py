@@ -7,7 +7,9 @@ import polib
 from django.conf import settings
 
 CATALOGUE_PATH = ("locale", "zh_Hans", "LC_MESSAGES", "django.po")
-NOT_SOURCE = shutil.ignore_patterns(".*", "var", "locale", "tests", "bench", "__pycache__", "*.mo", "*.sqlite3")
+NOT_SOURCE = shutil.ignore_patterns(
+    ".*", "var", "build", "locale", "tests", "bench", "__pycache__", "*.mo", "*.sqlite3"
+)
 
 
 def test_chinese_catalogue_translates_every_message():

@@ -153,18 +153,22 @@ def test_seed_demo_is_idempotent_and_prints_the_accounts(capsys):
     first = capsys.readouterr().out
     counts = (Department.objects.count(), Employer.objects.count(), ServiceDesk.objects.count(), User.objects.count())
     call_command("seed_demo")
-    accounts_part, applications_part = first.split("Demo applications:\n")
+    accounts_part, later_part = first.split("Demo applications:\n")
+    applications_part, cards_part = later_part.split("Demo cards:\n")
     assert capsys.readouterr().out == accounts_part
     assert len(applications_part.splitlines()) == 4
+    assert [line.split()[2:] for line in cards_part.splitlines()] == [["gold", "active"], ["diamond", "active"]]
     assert (
         Department.objects.count(),
         Employer.objects.count(),
         ServiceDesk.objects.count(),
         User.objects.count(),
     ) == counts
-    assert counts == (9, 3, 17, 11)
+    assert counts == (9, 3, 17, 13)
     assert sorted(Application.objects.values_list("state", flat=True)) == [
         "initial_passed",
+        "issued",
+        "issued",
         "second_passed",
         "second_passed",
         "submitted",

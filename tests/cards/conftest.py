@@ -1,11 +1,34 @@
 import pytest
 from django.utils import translation
 
+from tests.factories import issued_card
+
 
 @pytest.fixture(autouse=True)
 def _language_reset():
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def rendered_card(signing_key, django_capture_on_commit_callbacks):
+    """Makes issued cards as the tasks do after each commit: rendered at 制卡, rendered again and notified at 发卡."""
+
+    def make(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return issued_card(**kwargs)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _verification_keys_reread():
+    """Each test reads the keys of its own database: no process memory of an earlier test's keys."""
+    from cards.keys import verification_keys_forget
+
+    verification_keys_forget()
+    yield
+    verification_keys_forget()
 
 
 @pytest.fixture

@@ -162,9 +162,11 @@ def bookings_of(cards: dict[str, Card], *, desk) -> dict[str, Booking]:
 
 
 def card_of(application: Application) -> Card:
-    """A valid card of the application's holder, at its employer and department."""
+    """A valid card of the application's holder, at its employer and department, with its photo and credential."""
     today = timezone.localdate()
     return Card.objects.create(
+        credential=default_storage.save(f"cards/{application.pk}.pdf", ContentFile(b"%PDF-1.7 card")),
+        photo=application.materials.first(),
         number=f"BY-G-2026-{application.pk:06d}",
         application=application,
         holder=application.applicant,

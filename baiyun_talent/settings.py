@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form renderer reads the project's templates/forms/ and, through this app, Django's widget templates.
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -96,6 +98,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "baiyun_talent.forms.PortalFormRenderer"
 
 DATABASES = {"default": database_from_env(default_sqlite_path=str(VAR_DIR / "db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,5 +1,16 @@
-// Reviewers' queue: a "select all" box for the bulk decision (progressive enhancement; the form works without it).
+// Reviewers' pages, progressive enhancement only (every form works without this file):
+// the queue's filters open on wide screens, a "select all" box for the bulk decision, and a confirmation
+// before a decision marked data-confirm (returning, refusing) is sent.
 document.addEventListener("DOMContentLoaded", () => {
+  const fold = document.querySelector("details[data-open-wide]");
+  if (fold && window.matchMedia("(min-width: 761px)").matches) fold.open = true;
+
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
   const form = document.getElementById("bulk-form");
   if (!form) return;
   const header = form.querySelector("thead th");

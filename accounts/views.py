@@ -5,8 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_ratelimit.core import is_ratelimited
 
 from accounts.forms import LoginForm, RegistrationForm, VerificationForm
@@ -14,7 +16,7 @@ from accounts.models import User
 from accounts.navigation import role_home_url
 from accounts.roles import Role
 from accounts.selectors import login_failures_recent, workspace_for
-from accounts.services import access_log_record
+from accounts.services import access_log_record, user_language_set
 from accounts.verification import (
     VerificationError,
     applicant_register,
@@ -86,6 +88,28 @@ class PortalLoginView(auth_views.LoginView):
             return redirect("accounts:verify")
         return super().form_invalid(form)
 
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        # The portal speaks the person's own language from the moment they sign in, on any device.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.get_user().language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in person's choice is also kept on their account for their notices."""
+    response = set_language(request)
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
+
 
 def login_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """What a locked account's login answers, on the portal and the admin alike (django-axes' lockout callable)."""
@@ -135,6 +159,7 @@ def register(request: HttpRequest) -> HttpResponse:
             mobile=form.cleaned_data["mobile"],
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
+            language=get_language(),
         )
         request.session[PENDING_USER] = user.pk
         return redirect("accounts:verify")

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from accounts import views as account_views
@@ -22,6 +21,6 @@ urlpatterns = [
     path("api/v1/", include("eligibility.api_urls")),
     path("api/v1/", include("cards.api_urls")),
     path("api/v1/openapi.json", openapi_json, name="openapi"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", account_views.language_switch, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,15 +1,8 @@
 // Reviewers' pages, progressive enhancement only (every form works without this file):
-// the queue's filters open on wide screens, a "select all" box for the bulk decision, and a confirmation
-// before a decision marked data-confirm (returning, refusing) is sent.
+// the queue's filters open on wide screens, and a "select all" box for the bulk decision.
 document.addEventListener("DOMContentLoaded", () => {
   const fold = document.querySelector("details[data-open-wide]");
   if (fold && window.matchMedia("(min-width: 761px)").matches) fold.open = true;
-
-  document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
-  });
 
   const form = document.getElementById("bulk-form");
   if (!form) return;

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,12 +25,6 @@ from accounts.verification import (
     verification_messages_for,
     verification_resend,
 )
-
-
-@require_GET
-def landing(request: HttpRequest) -> HttpResponse:
-    """The public front page: what the card is, who may apply, how."""
-    return render(request, "accounts/landing.html")
 
 
 @login_required
@@ -72,6 +67,15 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 # Registration of applicants -----------------------------------------------------------------------------------
 
 PENDING_USER = "registration_user_id"
+# Where the person was going when they chose to register (a page that asked them to log in): they land there.
+PENDING_NEXT = "registration_next"
+
+
+def _safe_next(request: HttpRequest, value: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return value if value and allowed else ""
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -149,11 +153,12 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST" and form.is_valid():
         destinations = [form.cleaned_data["email"], form.cleaned_data["mobile"]]
         if _messages_limited(request, destinations=destinations, group="registration"):
             form.add_error(None, TOO_MANY_MESSAGES)
-            return render(request, "accounts/register.html", {"form": form}, status=429)
+            return render(request, "accounts/register.html", {"form": form, "next": next_url}, status=429)
         user = applicant_register(
             full_name=form.cleaned_data["full_name"],
             mobile=form.cleaned_data["mobile"],
@@ -162,8 +167,10 @@ def register(request: HttpRequest) -> HttpResponse:
             language=get_language(),
         )
         request.session[PENDING_USER] = user.pk
+        if next_url:
+            request.session[PENDING_NEXT] = next_url
         return redirect("accounts:verify")
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 
 def _pending_user(request: HttpRequest) -> User:
@@ -187,9 +194,10 @@ def verify(request: HttpRequest) -> HttpResponse:
                     form.add_error(field, message)
         else:
             del request.session[PENDING_USER]
+            next_url = _safe_next(request, request.session.pop(PENDING_NEXT, ""))
             login(request, user, backend="accounts.backends.UsernameMobileEmailBackend")
             messages.success(request, _("Your account is ready. Welcome!"))
-            return redirect("home")
+            return redirect(next_url or "home")
     context = {
         "form": form,
         "pending": user,

@@ -3,14 +3,14 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from accounts import views as account_views
-from baiyun_talent.views import openapi_json
+from baiyun_talent.views import landing, openapi_json
 
 # The admin can grant any role: it asks for the code of an enrolled authenticator app (django-otp), and its login
 # failures count toward the same lock as the portal's (django-axes runs in the authentication backends).
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
-    path("", account_views.landing, name="landing"),
+    path("", landing, name="landing"),
     path("home/", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),

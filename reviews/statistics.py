@@ -65,8 +65,11 @@ def stage_durations(*, history: list[tuple[int, str, str, object]]) -> dict[str,
     return durations
 
 
-def _days(value: float) -> str:
-    return _("%(days).1f days") % {"days": value}
+def duration_display(days: float) -> str:
+    """A median duration in days, written in hours under a day (a few minutes are not "0.0 days")."""
+    if days < 1:
+        return _("%(hours).1f hours") % {"hours": days * 24}
+    return _("%(days).1f days") % {"days": days}
 
 
 def statistics_for(*, user: User) -> dict:
@@ -134,7 +137,7 @@ def statistics_for(*, user: User) -> dict:
             Chart(title=_("Applications by month of submission"), bars=_bars(months)),
             Chart(
                 title=_("Median time in each stage"),
-                bars=_bars([(label, value) for label, value, _count in medians], display=_days),
+                bars=_bars([(label, value) for label, value, _count in medians], display=duration_display),
             ),
         ],
     }

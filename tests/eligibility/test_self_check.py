@@ -314,7 +314,7 @@ def test_self_check_apply_refuses_get(client):
 def test_navigation_and_landing_link_to_the_self_check(client):
     response = client.get("/")
     assert response.text.count(f'href="{FORM}"') == 2
-    assert '<a class="button secondary" href="/eligibility/self-check/">我能申领吗？</a>' in response.text
+    assert '<a class="button secondary" href="/eligibility/self-check/">资格自测</a>' in response.text
 
 
 EVALUATION = {

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import AccessLog
@@ -13,8 +13,8 @@ from accounts.roles import Role
 from applications.models import Application, HistoryEntry
 from applications.services import application_transition
 from reviews.models import ExportStatus, QueueExport
-from reviews.statistics import stage_durations
-from tests.factories import EmployerFactory, UserFactory, application_with_materials
+from reviews.statistics import duration_display, stage_durations
+from tests.factories import DepartmentFactory, EmployerFactory, UserFactory, application_with_materials
 from tests.reviews.conftest import bulk_applications
 
 pytestmark = pytest.mark.django_db
@@ -264,7 +264,25 @@ def test_statistics_page_shows_the_median_from_history(client, hr_reviewer):
     ]
 
 
-@pytest.mark.parametrize("role", [Role.DEPARTMENT_REVIEWER, Role.APPLICANT, Role.EMPLOYER, Role.SERVICE_DESK])
+def test_statistics_of_a_department_reviewer_count_their_departments_only(client, employer):
+    bulk_applications(2, employer=employer, state="submitted")
+    bulk_applications(3, employer=EmployerFactory(department=DepartmentFactory()), state="submitted")
+    reviewer = UserFactory(roles=[Role.DEPARTMENT_REVIEWER])
+    reviewer.departments.add(employer.department)
+    client.force_login(reviewer)
+    response = client.get(reverse("reviews:statistics"))
+    assert response.status_code == 200
+    assert response.context["total"] == 2
+    assert response.context["tables"]["departments"] == [(employer.department.name, 2)]
+
+
+def test_statistics_durations_under_a_day_are_shown_in_hours():
+    # A median of minutes is not "0.0 days" drawn as a full bar.
+    with translation.override("en"):
+        assert [duration_display(value) for value in (0.0, 0.5, 2.5)] == ["0.0 hours", "12.0 hours", "2.5 days"]
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.EMPLOYER, Role.SERVICE_DESK])
 def test_statistics_is_not_for_other_roles(client, role):
     client.force_login(UserFactory(roles=[role]))
     assert client.get(reverse("reviews:statistics")).status_code == 404

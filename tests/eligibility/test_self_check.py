@@ -203,7 +203,7 @@ def test_self_check_bad_amount_is_shown_beside_the_field_and_in_the_summary_keep
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"enterprise__revenue_yuan": [message]}
-    assert f'<a href="#id_enterprise__revenue_yuan">年产值或营业收入: {message}</a>' in response.text
+    assert f'<a href="#id_enterprise__revenue_yuan">年产值或营业收入：{message}</a>' in response.text
     assert f'<ul class="errorlist" id="id_enterprise__revenue_yuan_error"><li>{message}</li></ul>' in response.text
     assert f'value="{amount}"' in response.text
     assert 'aria-invalid="true"' in response.text

@@ -94,10 +94,16 @@ class PortalLoginView(auth_views.LoginView):
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
-        # The portal speaks the person's own language from the moment they sign in, on any device.
+        user = form.get_user()
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            # A language chosen before signing in is the person's choice: their notices follow it.
+            user_language_set(user=user, language=chosen)
+            return response
+        # Otherwise the portal speaks the account's language from the moment they sign in, on any device.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
-            form.get_user().language,
+            user.language,
             max_age=settings.LANGUAGE_COOKIE_AGE,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             secure=settings.LANGUAGE_COOKIE_SECURE,

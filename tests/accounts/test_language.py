@@ -59,6 +59,16 @@ def test_login_sets_the_accounts_language_for_the_session(client):
     assert response.cookies["django_language"].value == "en"
 
 
+def test_a_language_chosen_before_login_is_kept_on_the_account(client):
+    user = UserFactory(roles=[Role.APPLICANT])
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "django_language" not in response.cookies
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
 @pytest.mark.parametrize(
     ("language", "expected", "absent"),
     [("zh-hans", "：待初审", "Awaiting initial review"), ("en", ": Awaiting initial review", "待初审")],

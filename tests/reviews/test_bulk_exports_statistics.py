@@ -13,7 +13,7 @@ from accounts.roles import Role
 from applications.models import Application, HistoryEntry
 from applications.services import application_transition
 from reviews.models import ExportStatus, QueueExport
-from reviews.statistics import duration_display, stage_durations
+from reviews.statistics import duration_bars, stage_durations
 from tests.factories import DepartmentFactory, EmployerFactory, UserFactory, application_with_materials
 from tests.reviews.conftest import bulk_applications
 
@@ -276,10 +276,19 @@ def test_statistics_of_a_department_reviewer_count_their_departments_only(client
     assert response.context["tables"]["departments"] == [(employer.department.name, 2)]
 
 
-def test_statistics_durations_under_a_day_are_shown_in_hours():
-    # A median of minutes is not "0.0 days" drawn as a full bar.
+def test_statistics_durations_are_charted_in_the_unit_of_the_longest_and_drawn_as_shown():
+    # A median of minutes is not "0.0 days" drawn as a full bar, nor a half bar beside it.
     with translation.override("en"):
-        assert [duration_display(value) for value in (0.0, 0.5, 2.5)] == ["0.0 hours", "12.0 hours", "2.5 days"]
+        hours = duration_bars([("a", 0.5), ("b", 0.25), ("c", 0.0)])
+        minutes = duration_bars([("a", 0.00001), ("b", 0.002)])
+        days = duration_bars([("a", 2.5), ("b", 0.01)])
+    assert [(bar.display, bar.percent) for bar in hours] == [
+        ("12.0 hours", 100.0),
+        ("6.0 hours", 50.0),
+        ("0.0 hours", 0),
+    ]
+    assert [(bar.display, bar.percent) for bar in minutes] == [("0.0 minutes", 0.0), ("2.9 minutes", 100.0)]
+    assert [(bar.display, bar.percent) for bar in days] == [("2.5 days", 100.0), ("0.0 days", 0.0)]
 
 
 @pytest.mark.parametrize("role", [Role.APPLICANT, Role.EMPLOYER, Role.SERVICE_DESK])

@@ -1,4 +1,4 @@
-"""Each person reads the portal's notices in their own language: the one they registered in or last chose."""
+"""Each person reads notices in their own language; the header offers staff their second factor."""
 
 import pytest
 from django.urls import reverse
@@ -84,3 +84,15 @@ def test_notice_is_written_in_the_applicants_language_only(language, expected, a
     assert absent not in notice.body
     assert "----" not in notice.body
     assert Notice.objects.filter(application=application).count() == 1
+
+
+def test_staff_without_a_second_factor_are_offered_to_set_it_up(client):
+    client.force_login(UserFactory(roles=[Role.HR_REVIEWER]))
+    page = client.get(reverse("reviews:queue", kwargs={"role": "hr_reviewer"})).text
+    assert f'<a href="{reverse("accounts:otp_setup")}" class="second-factor-link">' in page
+
+
+def test_applicants_are_not_offered_a_second_factor(client):
+    client.force_login(UserFactory(roles=[Role.APPLICANT]))
+    page = client.get(reverse("applications:home")).text
+    assert reverse("accounts:otp_setup") not in page

@@ -393,7 +393,7 @@ def test_file_names_the_materials_to_supplement_and_the_policy_by_title(client, 
         from applications.services import material_label
 
         label = material_label("degree_certificates")[0]
-    supplement = re.search(r'<p class="supplement-items"><strong>需补正的材料：</strong> (.*?)</p>', html)
+    supplement = re.search(r'<p class="supplement-items"><strong>需补正的材料</strong>：(.*?)</p>', html)
     assert supplement is not None
     assert supplement.group(1) == label
     assert "degree_certificates</p>" not in html

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,6 +52,15 @@ def brought_to_approval(route: str) -> Application:
 
 
 # Bulk decisions ------------------------------------------------------------------------------------------------
+
+
+def test_bulk_form_chooses_no_decision_beforehand(client, hr_reviewer):
+    brought_to_approval("gold")
+    client.force_login(hr_reviewer)
+    html = client.get(reverse("reviews:queue", kwargs={"role": "hr_reviewer"})).text
+    bulk = html[html.index('<fieldset class="bulk-actions">') :]
+    assert re.findall(r'<input type="radio" name="name" value="([a-z_]+)"[^>]*>', bulk) == ["approve"]
+    assert "checked" not in bulk.split("</fieldset>")[0]
 
 
 def test_bulk_approve_reports_each_application(client, hr_reviewer, django_capture_on_commit_callbacks):

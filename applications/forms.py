@@ -4,17 +4,16 @@ until submission (services.submission_problems), only the format of what was typ
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Employer
 from accounts.validators import mobile_normalise, validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
 from applications.models import Kind, ScanOf, Tier
+from baiyun_talent.i18n import chinese_active
 from eligibility.engine import criteria_of_tier
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, ProfileError
 from eligibility.selectors import catalogue_published, evaluation_in_force, policy_latest
@@ -22,10 +21,6 @@ from eligibility.selectors import catalogue_published, evaluation_in_force, poli
 # Mainland mobile numbers, or an international number for applicants from abroad (第三条（一）12).
 MAX_INSURANCE_MONTHS = 600
 MAX_TAX_YEARS = 60
-
-
-def _chinese() -> bool:
-    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
 
 
 class DateInput(forms.DateInput):
@@ -307,7 +302,7 @@ def honour_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     policy = policy_latest(on_date=timezone.localdate())
     if policy is None:
         return []
-    chinese = _chinese()
+    chinese = chinese_active()
     tier_of = {
         honour: criterion.tier for criterion in policy.criteria if criterion.tier for honour in criterion.honours
     }
@@ -326,7 +321,7 @@ def criterion_name(code: str) -> str:
     criterion = policy.criterion_by_code.get(code) if policy else None
     if criterion is None:
         return code
-    return f"{code} {criterion.zh if _chinese() else criterion.en}"
+    return f"{code} {criterion.zh if chinese_active() else criterion.en}"
 
 
 class EligibilityForm(forms.Form):
@@ -413,7 +408,7 @@ class EligibilityForm(forms.Form):
             self.evaluation = evaluation_in_force(data, today=timezone.localdate())
         except ProfileError as error:
             field = profile_field_name(error.field.split("[")[0])
-            self.add_error(field if field in self.fields else None, error.zh if _chinese() else error.en)
+            self.add_error(field if field in self.fields else None, error.zh if chinese_active() else error.en)
             return cleaned
         if self.evaluation["policy"] is None:
             # 第九条: no version in force; the answers are kept for when one is, and submission says why it waits.

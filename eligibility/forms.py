@@ -113,7 +113,7 @@ class SelfCheckPageForm(forms.Form):
                 if profile_field(path).kind == MONEY:
                     self.money_names.append(name)
                     self.fields[name + UNIT_SUFFIX] = forms.ChoiceField(
-                        label=_("Unit"), choices=UNITS, initial="wan", widget=forms.Select
+                        label=_("Unit of the amount"), choices=UNITS, initial="wan", widget=forms.Select
                     )
         if page.honour_group:
             members = next(members for slug, _title, members in honour_groups() if slug == page.honour_group)

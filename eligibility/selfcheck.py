@@ -66,7 +66,7 @@ HONOUR_KINDS = "honour_kinds"
 FOUNDED = "founded_in_district"
 NONE_KIND = "none"
 # The answer "none of these" to a choice whose profile value is then null.
-NONE_CHOICE = "none"
+NONE_CHOICE = "not_applicable"
 
 EMPLOYER_PATHS = (
     "employer.registered_in_district",

@@ -651,21 +651,30 @@ def application_transition(
 
 
 def application_start(*, applicant: User, kind: str, self_check_profile: object = None) -> Application:
-    """Opens a draft from the self-check's answers when they are a valid profile; invalid answers are dropped."""
+    """Opens a draft from the self-check's answers when they are a valid profile; invalid answers are dropped.
+
+    The card the self-check found and the criteria that give it are chosen in advance; the applicant may change them.
+    """
     profile: dict = {}
-    case_by_case = False
+    fields: dict = {}
     if isinstance(self_check_profile, dict):
         candidate = {key: value for key, value in self_check_profile.items() if key not in ("on_date", "case_by_case")}
         try:
-            evaluation_in_force(candidate, today=today_local())
+            evaluation = evaluation_in_force(candidate, today=today_local())
         except ProfileError:
-            candidate = {}
+            candidate, evaluation = {}, None
         profile = candidate
-        case_by_case = self_check_profile.get("case_by_case") is True
+        if self_check_profile.get("case_by_case") is True:
+            # 第三条（四）: the self-check's 一事一议 answer carries over like the others.
+            fields["case_by_case"] = True
+        if evaluation and evaluation["tier"]:
+            fields["requested_tier"] = evaluation["tier"]
+            fields["claimed_criteria"] = criteria_of_tier(
+                evaluation["criteria"], tier=evaluation["tier"], catalogue=catalogue_published()
+            )
     application = application_create(applicant=applicant, kind=kind, profile=profile)
-    if case_by_case:
-        # 第三条（四）: the self-check's 一事一议 answer carries over like the others.
-        application = application_update(application_id=application.pk, actor=applicant, fields={"case_by_case": True})
+    if fields:
+        application = application_update(application_id=application.pk, actor=applicant, fields=fields)
     return application
 
 

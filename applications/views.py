@@ -57,7 +57,9 @@ from applications.services import (
 )
 from applications.uploads import EXTENSIONS, UploadKind, name_for_kind
 from applications.workflow import OPEN_STATES, TRANSITIONS, State
+from eligibility.engine import criteria_of_tier
 from eligibility.profile import ProfileError
+from eligibility.selectors import catalogue_published
 
 STEPS = (
     ("identity", _("Identity")),
@@ -243,18 +245,21 @@ def _simple_step(request: HttpRequest, application: Application, step: str, cont
 def _eligibility_step(request: HttpRequest, application: Application, context: dict) -> HttpResponse:
     evaluation = _evaluation(application)
     matched = list(dict.fromkeys([*(evaluation or {}).get("criteria", []), *application.claimed_criteria]))
-    form = EligibilityForm(
-        request.POST or None,
-        matched=matched,
-        initial=EligibilityForm.initial_from(profile=application.profile, application=application),
-    )
+    initial = EligibilityForm.initial_from(profile=application.profile, application=application)
+    if not application.requested_tier and not application.case_by_case and evaluation and evaluation["tier"]:
+        # The card the answers give, and its criteria, chosen in advance: the applicant confirms or changes them.
+        initial["requested_tier"] = evaluation["tier"]
+        initial["claimed_criteria"] = criteria_of_tier(
+            evaluation["criteria"], tier=evaluation["tier"], catalogue=catalogue_published()
+        )
+    form = EligibilityForm(request.POST or None, matched=matched, initial=initial)
     if request.method == "POST" and form.is_valid():
         application_update(
             application_id=application.pk,
             actor=request.user,
             fields={
                 "profile": form.profile(),
-                "case_by_case": form.cleaned_data["case_by_case"],
+                "case_by_case": form.cleaned_data["case_by_case"] is True,
                 "requested_tier": form.cleaned_data["requested_tier"],
                 "claimed_criteria": form.cleaned_data["claimed_criteria"],
             },

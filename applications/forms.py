@@ -26,6 +26,37 @@ MAX_INSURANCE_MONTHS = 600
 MAX_TAX_YEARS = 60
 
 
+FIELD_TEMPLATE = "applications/includes/field.html"
+
+
+class ApplicantForm(forms.Form):
+    """The applicant's forms: labels with no colon (Chinese takes none), check boxes on their label's line, and a
+    marker on what submission will ask for (services.submission_problems), though a draft may be saved without it."""
+
+    submission_required: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields_present()
+
+    def fields_present(self) -> None:
+        """Render every field with the applicant's field template; forms that add fields call it again."""
+        for name, field in self.fields.items():
+            field.template_name = FIELD_TEMPLATE
+            field.submission_required = name in self.submission_required
+
+
+class EmployerChoiceField(forms.ModelChoiceField):
+    """Each employer with the department that does the initial review of its staff's applications (第五条（二）)."""
+
+    def label_from_instance(self, obj: Employer) -> str:
+        return _("%(employer)s — initial review: %(department)s") % {
+            "employer": obj.display_name,
+            "department": obj.department.display_name,
+        }
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker; the value is always ISO so that it fills the picker."""
 
@@ -35,15 +66,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class StartForm(forms.Form):
+class StartForm(ApplicantForm):
     # 第六条/第八条: the kind must fit the person's card; applications.services.application_kind_check decides.
     kind = forms.ChoiceField(
         label=_("Kind of application"), choices=Kind.choices, initial=Kind.NEW, widget=forms.RadioSelect
     )
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(ApplicantForm):
     """申领指南 五（一）2: the identity document, checked by its own format."""
+
+    submission_required = ("full_name", "document_type", "document_number")
 
     full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
     document_type = forms.ChoiceField(label=_("Identity document"), choices=DocumentType.choices)
@@ -85,7 +118,9 @@ class IdentityForm(forms.Form):
         return cleaned
 
 
-class ContactForm(forms.Form):
+class ContactForm(ApplicantForm):
+    submission_required = ("mobile", "email", "employer")
+
     mobile = forms.CharField(
         label=_("Mobile phone"),
         max_length=20,
@@ -96,11 +131,22 @@ class ContactForm(forms.Form):
         label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     address = forms.CharField(label=_("Correspondence address"), max_length=200, required=False)
-    employer = forms.ModelChoiceField(
+    employer = EmployerChoiceField(
         label=_("Employer"),
         queryset=Employer.objects.order_by("name"),
         required=False,
         empty_label=_("— choose from the registered employers —"),
+        help_text=_(
+            "Each employer is shown with the industry department that does the initial review of your application "
+            "(Art. 5(2))."
+        ),
+        widget=forms.Select(
+            attrs={
+                "data-searchable": "",
+                "data-search-label": _("Search by the employer's name or its department"),
+                "data-search-count": _("%(count)s employers match"),
+            }
+        ),
     )
     employer_uscc = forms.CharField(
         label=_("Or its unified social credit code"),
@@ -129,7 +175,8 @@ class ContactForm(forms.Form):
         visible = Q(confirmed=True)
         if current_employer is not None:
             visible |= Q(pk=current_employer.pk)
-        self.fields["employer"].queryset = Employer.objects.filter(visible).order_by("name")
+        visible_employers = Employer.objects.filter(visible).select_related("department")
+        self.fields["employer"].queryset = visible_employers.order_by("name")
 
     def clean_mobile(self) -> str:
         mobile = self.cleaned_data["mobile"]
@@ -172,8 +219,10 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-class EmploymentForm(forms.Form):
+class EmploymentForm(ApplicantForm):
     """申领指南 五（一）5–6: the contract and the insurance or tax records."""
+
+    submission_required = ("contract_valid_until",)
 
     job_title = forms.CharField(label=_("Position"), max_length=100, required=False)
     is_legal_representative = forms.BooleanField(
@@ -276,7 +325,7 @@ def criterion_name(code: str) -> str:
     return in_active_language(criterion.zh, criterion.en)
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(ApplicantForm):
     """The eligibility profile of the spec, the tier requested and the criteria claimed (第三条)."""
 
     requested_tier = forms.ChoiceField(label=_("Card applied for"), required=False)
@@ -284,8 +333,9 @@ class EligibilityForm(forms.Form):
         label=_("Criteria claimed"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
+    submission_required = ("requested_tier",)
+
     def __init__(self, *args, matched: list[str], **kwargs) -> None:
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for path in FIELDS:
             if path == "case_by_case":
@@ -301,6 +351,7 @@ class EligibilityForm(forms.Form):
         self.fields["requested_tier"].choices = [("", _("— none: case by case —")), *Tier.choices]
         self.fields["claimed_criteria"].choices = [(code, criterion_name(code)) for code in matched]
         self.order_fields([name for name in self.fields if name not in ("requested_tier", "claimed_criteria")])
+        self.fields_present()
         self.evaluation: dict | None = None
 
     @classmethod
@@ -378,13 +429,15 @@ class EligibilityForm(forms.Form):
             self.add_error(
                 "claimed_criteria",
                 _("Your answers no longer meet %(codes)s; untick them or change your answers.")
-                % {"codes": ", ".join(unmatched)},
+                % {"codes": in_active_language("；", "; ").join(criterion_name(code) for code in unmatched)},
             )
         return cleaned
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(ApplicantForm):
     """申领指南 九: the declaration of truth, given again at every submission."""
+
+    submission_required = ("declaration",)
 
     declaration = forms.BooleanField(
         label=_(
@@ -421,7 +474,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class MaterialsForm(forms.Form):
+class MaterialsForm(ApplicantForm):
     """One upload input per item of the materials checklist; the photo may replace the current one."""
 
     def __init__(self, *args, checklist: list, **kwargs) -> None:
@@ -441,6 +494,7 @@ class MaterialsForm(forms.Form):
                 self.fields[f"scan_of-{item.code}"] = forms.ChoiceField(
                     label=_("The file is"), choices=ScanOf.choices, required=False, widget=forms.RadioSelect
                 )
+        self.fields_present()
 
     def clean(self) -> dict:
         cleaned = super().clean()

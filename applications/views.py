@@ -103,6 +103,53 @@ DOWNLOAD_HEADERS = {
 }
 
 
+# What shows that the applicant has begun a step, for the task list's 未完成 (not begun) and 有问题 (begun, wrong).
+STEP_BEGUN = {
+    "identity": ("full_name", "document_number"),
+    "contact": ("mobile", "email", "employer_id"),
+    "eligibility": ("profile", "requested_tier", "case_by_case"),
+    "employment": ("job_title", "contract_valid_until", "insurance_months"),
+}
+
+
+def _requested_open(application: Application, returned: dict | None) -> list[str]:
+    """Materials a return asked for that have no file uploaded since (the 补正 still to do), in the asked order."""
+    if not returned:
+        return []
+    since = returned["entry"].created_at
+    supplied = set(application.materials.filter(is_current=True, uploaded_at__gt=since).values_list("item", flat=True))
+    return [code for code in returned["codes"] if code not in supplied]
+
+
+def _tasks(application: Application, *, problems: dict, returned: dict | None) -> list[dict]:
+    """The task list: each step 已完成, 未完成 or 有问题; the materials step opens at the first material asked for."""
+    open_requests = _requested_open(application, returned)
+    tasks = []
+    for name, label in STEPS:
+        if name == "submit":
+            tasks.append({"name": name, "label": label, "status": "", "anchor": ""})
+            continue
+        wrong = [field for field in problems if FIELD_STEPS.get(field, "materials") == name]
+        if name == "materials":
+            begun = application.materials.filter(is_current=True).exists()
+            wrong = wrong + open_requests
+        else:
+            begun = any(getattr(application, field) for field in STEP_BEGUN[name])
+        status = "done" if not wrong else ("problem" if begun or (open_requests and name == "materials") else "todo")
+        anchor = f"item-{open_requests[0]}" if name == "materials" and open_requests else ""
+        tasks.append({"name": name, "label": label, "status": status, "anchor": anchor})
+    return tasks
+
+
+def _resume_step(tasks: list[dict]) -> dict:
+    """Where "continue" or 补正后重新提交 leads: the first step with a problem, else the first not done, else submit."""
+    for status in ("problem", "todo"):
+        for task in tasks:
+            if task["status"] == status:
+                return task
+    return tasks[-1]
+
+
 def _applicant_only(request: HttpRequest) -> None:
     if not request.user.has_role(Role.APPLICANT):
         raise Http404
@@ -202,6 +249,10 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     context = {"application": application, "steps": STEPS, "step": step, "returned": None}
     if application.state == State.RETURNED:
         context["returned"] = _returned_context(application_for_detail(user=request.user, application_id=pk))
+    context["tasks"] = _tasks(
+        application, problems=submission_problems(application=application), returned=context["returned"]
+    )
+    context["requested"] = _requested_open(application, context["returned"])
     if step in SIMPLE_FORMS:
         return _simple_step(request, application, step, context)
     if step == "eligibility":
@@ -331,7 +382,11 @@ def _submit_again(request: HttpRequest, pk: int, *, form: DeclarationForm, probl
     application = _editable(request, pk)
     if isinstance(application, HttpResponse):
         return application
-    context = {"application": application, "steps": STEPS, "step": "submit", "returned": None}
+    returned = None
+    if application.state == State.RETURNED:
+        returned = _returned_context(application_for_detail(user=request.user, application_id=pk))
+    context = {"application": application, "steps": STEPS, "step": "submit", "returned": returned}
+    context["tasks"] = _tasks(application, problems=submission_problems(application=application), returned=returned)
     return _submit_page(request, application, context, form=form, problems=problems)
 
 
@@ -339,7 +394,12 @@ def _returned_context(application: Application) -> dict | None:
     entry = last_return(application)
     if entry is None:
         return None
-    return {"entry": entry, "items": [material_label(code)[0] for code in entry.supplement_items]}
+    return {
+        "entry": entry,
+        "codes": list(entry.supplement_items),
+        "items": [material_label(code)[0] for code in entry.supplement_items],
+        "pairs": [(code, material_label(code)[0]) for code in entry.supplement_items],
+    }
 
 
 @login_required
@@ -354,14 +414,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_owner:
         access_log_record(user=request.user, action="view", obj=application, role=_acting_role(request))
     history = list(application.history.all())
+    returned = _returned_context(application)
+    resume = None
+    if is_owner and application.state in EDITABLE_STATES:
+        live_returned = returned if application.state == State.RETURNED else None
+        problems = submission_problems(application=application)
+        resume = _resume_step(_tasks(application, problems=problems, returned=live_returned))
     context = {
+        "resume": resume,
+        "criteria_names": [criterion_name(code) for code in application.claimed_criteria],
         "application": application,
         "is_owner": is_owner,
         "editable": is_owner and application.state in EDITABLE_STATES,
         "withdrawable": is_owner and application.state in (State.DRAFT, State.SUBMITTED, State.RETURNED),
         "timeline": application_timeline(application=application, history=history),
         "history": [(entry, TRANSITION_LABELS.get(entry.transition, entry.transition)) for entry in history],
-        "returned": _returned_context(application),
+        "returned": returned,
         "submissions": _submission_files(application),
         "materials_visible": is_owner
         or applications_with_materials_visible_to(request.user).filter(pk=application.pk).exists(),

@@ -112,9 +112,9 @@ def test_the_eligibility_step_saves_answers_during_the_lapse(client):
         response = client.post(
             f"/applications/{application.pk}/edit/eligibility/",
             {
-                "employer__registered_in_district": "on",
+                "employer__registered_in_district": "True",
                 "education__degree": "doctorate",
-                "education__postgraduate": "on",
+                "education__postgraduate": "True",
                 "requested_tier": "gold",
             },
         )

@@ -322,7 +322,7 @@ def criterion_name(code: str) -> str:
     criterion = policy.criterion_by_code.get(code) if policy else None
     if criterion is None:
         return code
-    return in_active_language(criterion.zh, criterion.en)
+    return in_active_language(criterion.explanation.zh, criterion.explanation.en)
 
 
 class EligibilityForm(ApplicantForm):

@@ -103,15 +103,6 @@ DOWNLOAD_HEADERS = {
 }
 
 
-# What shows that the applicant has begun a step, for the task list's 未完成 (not begun) and 有问题 (begun, wrong).
-STEP_BEGUN = {
-    "identity": ("full_name", "document_number"),
-    "contact": ("mobile", "email", "employer_id"),
-    "eligibility": ("profile", "requested_tier", "case_by_case"),
-    "employment": ("job_title", "contract_valid_until", "insurance_months"),
-}
-
-
 def _requested_open(application: Application, returned: dict | None) -> list[str]:
     """Materials a return asked for that have no file uploaded since (the 补正 still to do), in the asked order."""
     if not returned:
@@ -121,22 +112,27 @@ def _requested_open(application: Application, returned: dict | None) -> list[str
     return [code for code in returned["codes"] if code not in supplied]
 
 
+def _given(application: Application, field: str) -> bool:
+    """Whether a field that stops the submission holds a value (then it is wrong, not missing)."""
+    if field in FIELD_STEPS and field not in ("declaration", "policy"):
+        name = "employer_id" if field == "employer" else field
+        return bool(getattr(application, name, None))
+    return False
+
+
 def _tasks(application: Application, *, problems: dict, returned: dict | None) -> list[dict]:
-    """The task list: each step 已完成, 未完成 or 有问题; the materials step opens at the first material asked for."""
+    """The task list: a step is 有问题 when something given is wrong or a return asks for it again, 未完成 when
+    something is missing, else 已完成; the materials step opens at the first material asked for."""
     open_requests = _requested_open(application, returned)
     tasks = []
     for name, label in STEPS:
-        if name == "submit":
-            tasks.append({"name": name, "label": label, "status": "", "anchor": ""})
-            continue
-        wrong = [field for field in problems if FIELD_STEPS.get(field, "materials") == name]
-        if name == "materials":
-            begun = application.materials.filter(is_current=True).exists()
-            wrong = wrong + open_requests
-        else:
-            begun = any(getattr(application, field) for field in STEP_BEGUN[name])
-        status = "done" if not wrong else ("problem" if begun or (open_requests and name == "materials") else "todo")
-        anchor = f"item-{open_requests[0]}" if name == "materials" and open_requests else ""
+        status, anchor = "", ""
+        if name != "submit":
+            fields = [field for field in problems if FIELD_STEPS.get(field, "materials") == name]
+            wrong = any(_given(application, field) for field in fields)
+            if name == "materials" and open_requests:
+                wrong, anchor = True, f"item-{open_requests[0]}"
+            status = "problem" if wrong else ("todo" if fields else "done")
         tasks.append({"name": name, "label": label, "status": status, "anchor": anchor})
     return tasks
 

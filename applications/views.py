@@ -104,11 +104,15 @@ DOWNLOAD_HEADERS = {
 
 
 def _requested_open(application: Application, returned: dict | None) -> list[str]:
-    """Materials a return asked for that have no file uploaded since (the 补正 still to do), in the asked order."""
+    """Materials a return asked for that have no file uploaded since (the 补正 still to do), in the asked order.
+
+    A file uploaded after the last submission carries that submission's revision (material_upload).
+    """
     if not returned:
         return []
-    since = returned["entry"].created_at
-    supplied = set(application.materials.filter(is_current=True, uploaded_at__gt=since).values_list("item", flat=True))
+    supplied = set(
+        application.materials.filter(is_current=True, revision__gte=application.revision).values_list("item", flat=True)
+    )
     return [code for code in returned["codes"] if code not in supplied]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -67,7 +68,8 @@ def tab_to(driver, element_id: str, *, limit: int = 300) -> object:
         active = driver.switch_to.active_element
         if active.get_attribute("id") == element_id:
             return active
-        active.send_keys(Keys.TAB)
+        # Pressed on the keyboard, not typed into the element: a file input would take typed text for a path.
+        ActionChains(driver).send_keys(Keys.TAB).perform()
     raise AssertionError(f"#{element_id} cannot be reached with the Tab key")
 
 

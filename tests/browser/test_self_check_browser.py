@@ -80,7 +80,7 @@ def test_self_check_unanswered_page_shows_the_error_summary_and_leads_to_the_que
     press(page, "#continue-button")
     summary = page.find_element(By.CSS_SELECTOR, ".error-summary")
     links = summary.find_elements(By.TAG_NAME, "a")
-    assert links[0].text == "您所在单位是否在白云区注册？：请选择“是”“否”或“不确定”。"
+    assert links[0].text == "您所在单位是否在白云区注册？ 请选择“是”“否”或“不确定”。"
     links[0].click()
     assert page.switch_to.active_element.get_attribute("id") == "id_employer__registered_in_district_0"
 

@@ -106,7 +106,7 @@ def test_self_check_unanswered_question_is_an_error_in_the_summary_not_a_no(clie
     assert response.status_code == 200
     assert response.context["form"].errors == {"employer__institution_in_district": ["请选择“是”“否”或“不确定”。"]}
     assert (
-        '<a href="#id_employer__institution_in_district_0">您所在单位是否为本辖区内教学、医疗、科研机构？：'
+        '<a href="#id_employer__institution_in_district_0">您所在单位是否为本辖区内教学、医疗、科研机构？ '
         "请选择“是”“否”或“不确定”。</a>"
     ) in response.text
     assert "self_check_answers" not in client.session

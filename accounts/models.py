@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.validators import validate_uscc, validate_username
+from baiyun_talent.i18n import chinese_active
 
 
 class BilingualNameMixin(models.Model):
@@ -27,7 +27,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and not (get_language() or "zh-hans").startswith("zh"):
+        if self.name_en and not chinese_active():
             return self.name_en
         return self.name
 

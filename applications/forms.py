@@ -4,28 +4,57 @@ until submission (services.submission_problems), only the format of what was typ
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Employer
 from accounts.validators import mobile_normalise, validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
 from applications.models import Kind, ScanOf, Tier
+from baiyun_talent.i18n import chinese_active, in_active_language
 from eligibility.engine import criteria_of_tier
+from eligibility.fields import GROUPS, REGISTRY, profile_field
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, ProfileError
 from eligibility.selectors import catalogue_published, evaluation_in_force, policy_latest
+from eligibility.selfcheck import honour_groups
 
 # Mainland mobile numbers, or an international number for applicants from abroad (第三条（一）12).
 MAX_INSURANCE_MONTHS = 600
 MAX_TAX_YEARS = 60
 
 
-def _chinese() -> bool:
-    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+FIELD_TEMPLATE = "applications/includes/field.html"
+
+
+class ApplicantForm(forms.Form):
+    """The applicant's forms: labels with no colon (Chinese takes none), check boxes on their label's line, and a
+    marker on what submission will ask for (services.submission_problems), though a draft may be saved without it."""
+
+    submission_required: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields_present()
+
+    def fields_present(self) -> None:
+        """Render every field with the applicant's field template; forms that add fields call it again."""
+        for name, field in self.fields.items():
+            field.template_name = FIELD_TEMPLATE
+            field.submission_required = name in self.submission_required
+
+
+class EmployerChoiceField(forms.ModelChoiceField):
+    """Each employer with the department that does the initial review of its staff's applications (第五条（二）)."""
+
+    def label_from_instance(self, obj: Employer) -> str:
+        return _("%(employer)s — initial review: %(department)s") % {
+            "employer": obj.display_name,
+            "department": obj.department.display_name,
+        }
 
 
 class DateInput(forms.DateInput):
@@ -37,15 +66,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class StartForm(forms.Form):
+class StartForm(ApplicantForm):
     # 第六条/第八条: the kind must fit the person's card; applications.services.application_kind_check decides.
     kind = forms.ChoiceField(
         label=_("Kind of application"), choices=Kind.choices, initial=Kind.NEW, widget=forms.RadioSelect
     )
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(ApplicantForm):
     """申领指南 五（一）2: the identity document, checked by its own format."""
+
+    submission_required = ("full_name", "document_type", "document_number")
 
     full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
     document_type = forms.ChoiceField(label=_("Identity document"), choices=DocumentType.choices)
@@ -87,7 +118,9 @@ class IdentityForm(forms.Form):
         return cleaned
 
 
-class ContactForm(forms.Form):
+class ContactForm(ApplicantForm):
+    submission_required = ("mobile", "email", "employer")
+
     mobile = forms.CharField(
         label=_("Mobile phone"),
         max_length=20,
@@ -98,11 +131,22 @@ class ContactForm(forms.Form):
         label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     address = forms.CharField(label=_("Correspondence address"), max_length=200, required=False)
-    employer = forms.ModelChoiceField(
+    employer = EmployerChoiceField(
         label=_("Employer"),
         queryset=Employer.objects.order_by("name"),
         required=False,
         empty_label=_("— choose from the registered employers —"),
+        help_text=_(
+            "Each employer is shown with the industry department that does the initial review of your application "
+            "(Art. 5(2))."
+        ),
+        widget=forms.Select(
+            attrs={
+                "data-searchable": "",
+                "data-search-label": _("Search by the employer's name or its department"),
+                "data-search-count": _("%(count)s employers match"),
+            }
+        ),
     )
     employer_uscc = forms.CharField(
         label=_("Or its unified social credit code"),
@@ -131,7 +175,8 @@ class ContactForm(forms.Form):
         visible = Q(confirmed=True)
         if current_employer is not None:
             visible |= Q(pk=current_employer.pk)
-        self.fields["employer"].queryset = Employer.objects.filter(visible).order_by("name")
+        visible_employers = Employer.objects.filter(visible).select_related("department")
+        self.fields["employer"].queryset = visible_employers.order_by("name")
 
     def clean_mobile(self) -> str:
         mobile = self.cleaned_data["mobile"]
@@ -174,8 +219,10 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-class EmploymentForm(forms.Form):
+class EmploymentForm(ApplicantForm):
     """申领指南 五（一）5–6: the contract and the insurance or tax records."""
+
+    submission_required = ("contract_valid_until",)
 
     job_title = forms.CharField(label=_("Position"), max_length=100, required=False)
     is_legal_representative = forms.BooleanField(
@@ -214,70 +261,9 @@ class EmploymentForm(forms.Form):
     )
 
 
-# Labels of the eligibility profile's fields (../shared/spec/eligibility.md "Input profile").
-PROFILE_LABELS = {
-    "retired": _("I have retired"),
-    "employer.registered_in_district": _("My employer is registered in Baiyun District"),
-    "employer.pays_tax_in_district": _("My employer pays its taxes in Baiyun District"),
-    # 第三条: 本辖区内教学、医疗、科研机构.
-    "employer.institution_in_district": _("My employer is a teaching, medical or research institution in the district"),
-    # 第七条: 区属事业单位、国有企业等享受区财政拨款人员.
-    "employer.district_fiscal_funded": _(
-        "I am staff of a district public institution, state-owned enterprise or the like paid from the district budget"
-    ),
-    "education.degree": _("Highest degree"),
-    "education.postgraduate": _("Postgraduate education"),
-    "education.full_time": _("Full-time study"),
-    "education.university": _("University of the highest degree"),
-    "education.bachelor_or_above_overseas": _("Bachelor's degree or above obtained abroad"),
-    "enterprise.role": _("Your role in the enterprise"),
-    "enterprise.district_tax_yuan": _("Enterprise's tax paid in the district last year (yuan)"),
-    "enterprise.high_tech": _("High-tech enterprise"),
-    "enterprise.revenue_yuan": _("Enterprise's revenue last year (yuan)"),
-    "enterprise.district_investment_yuan": _("Enterprise's investment in the district (yuan)"),
-    "enterprise.headquarters": _("Recognised headquarters enterprise"),
-    "enterprise.committed_tax_yuan": _("Tax the enterprise has committed to pay in the district (yuan)"),
-    "enterprise.global500_or_china500": _("Fortune Global 500 or China Top 500 enterprise"),
-    "enterprise.incubator_level": _("Level of the incubator you run"),
-    "enterprise.agri_leader_level": _("Level of the leading agricultural enterprise"),
-    "enterprise.key_above_scale": _("Key enterprise above designated size"),
-    "enterprise.above_scale": _("Enterprise above designated size"),
-    # 第三条（二）12: the enterprise's 上一年度经济贡献总额, not the applicant's.
-    "enterprise.economic_contribution_yuan": _(
-        "The enterprise's total economic contribution in the previous year (yuan)"
-    ),
-    "enterprise.on_department_list": _("On the list of the industry department"),
-    "enterprise.contest_level": _("Level of the innovation and entrepreneurship contest won"),
-    "enterprise.contest_place": _("Prize won in the contest (1, 2 or 3)"),
-    "enterprise.founded_on": _("Date the enterprise was founded"),
-    "enterprise.founder_largest_shareholder": _("Main founder and largest shareholder"),
-    "enterprise.core_technology_stage": _("Stage of the core technology"),
-}
-CHOICE_LABELS = {
-    "doctorate": _("Doctorate"),
-    "master": _("Master's degree"),
-    "bachelor": _("Bachelor's degree"),
-    "none": _("None of these"),
-    "double_first_class": _("A “Double First-Class” university in China"),
-    "global_top500_overseas": _("An overseas university in the world top 500"),
-    "other": _("Another university"),
-    "principal": _("Principal (legal representative, chair or general manager)"),
-    "mid_senior_manager": _("Middle or senior manager"),
-    "project_leader": _("Project leader"),
-    "national": _("National"),
-    "provincial": _("Provincial"),
-    "city": _("City"),
-    "pilot": _("Pilot production"),
-    "industrialization": _("Industrialisation"),
-}
-PROFILE_SECTIONS = (
-    ("employer", _("Your employer")),
-    ("", _("Your situation")),
-    ("honours", _("Honours and titles")),
-    ("education", _("Education")),
-    ("enterprise", _("Enterprise")),
-)
-MISC_HONOURS = "other"
+# The profile's fields are worded by the field registry (eligibility/fields.py), as the self-check words them.
+PROFILE_GROUPS = ("employer", "exclusions", "honours", "education", "enterprise", "founder")
+YES_NO = (("True", _("Yes")), ("False", _("No")))
 
 
 def profile_field_name(path: str) -> str:
@@ -285,67 +271,77 @@ def profile_field_name(path: str) -> str:
     return path.replace(".", "__")
 
 
-def _profile_form_field(path: str, kind: str, choices: tuple[str, ...]) -> forms.Field:
-    label = PROFILE_LABELS[path]
-    if kind == BOOL:
-        return forms.BooleanField(label=label, required=False)
-    if kind == MONEY:
-        return forms.IntegerField(label=label, required=False, min_value=0)
-    if kind == INTEGER:
-        return forms.IntegerField(label=label, required=False, min_value=0, max_value=99)
-    if kind == CHOICE:
-        return forms.ChoiceField(
-            label=label, required=False, choices=[("", "—"), *[(value, CHOICE_LABELS[value]) for value in choices]]
+def _yes_no(value: str) -> bool | None:
+    return {"True": True, "False": False}.get(value)
+
+
+def _profile_form_field(path: str) -> forms.Field:
+    field = profile_field(path)
+    if field.kind == BOOL:
+        return forms.TypedChoiceField(
+            label=field.label,
+            help_text=field.help,
+            required=False,
+            choices=YES_NO,
+            coerce=_yes_no,
+            empty_value=None,
+            widget=forms.RadioSelect(attrs={"class": "inline-choices"}),
         )
-    if kind == DATE:
-        return forms.DateField(label=label, required=False, widget=DateInput())
-    raise ValueError(f"no form field for the profile kind {kind}")
+    if field.kind == MONEY:
+        help_text = _("In yuan.") if not field.help else format_lazy("{} {}", field.help, _("In yuan."))
+        return forms.IntegerField(label=field.label, help_text=help_text, required=False, min_value=0)
+    if field.kind == INTEGER:
+        return forms.TypedChoiceField(
+            label=field.label,
+            help_text=field.help,
+            required=False,
+            choices=[("", field.none_label), *field.choices],
+            coerce=int,
+            empty_value=None,
+        )
+    if field.kind == CHOICE:
+        return forms.ChoiceField(
+            label=field.label,
+            help_text=field.help,
+            required=False,
+            choices=[("", field.none_label or "—"), *field.choices],
+        )
+    if field.kind == DATE:
+        return forms.DateField(label=field.label, help_text=field.help, required=False, widget=DateInput())
+    raise ValueError(f"no form field for the profile kind {field.kind}")
 
 
 def honour_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The catalogue's honours grouped by the tier of the criterion they satisfy, named in the active language."""
-    policy = policy_latest(on_date=timezone.localdate())
-    if policy is None:
-        return []
-    chinese = _chinese()
-    tier_of = {
-        honour: criterion.tier for criterion in policy.criteria if criterion.tier for honour in criterion.honours
-    }
-    groups: dict[str, list[tuple[str, str]]] = {tier.code: [] for tier in policy.tiers}
-    groups[MISC_HONOURS] = []
-    for honour in policy.honours:
-        groups[tier_of.get(honour.code, MISC_HONOURS)].append((honour.code, honour.zh if chinese else honour.en))
-    names = {tier.code: (tier.zh if chinese else tier.en) for tier in policy.tiers}
-    names[MISC_HONOURS] = str(_("Other honours"))
-    return [(names[code], choices) for code, choices in groups.items() if choices]
+    """The catalogue's honours grouped as the self-check groups them, named in the active language."""
+    return [(str(title), members) for _slug, title, members in honour_groups() if members]
 
 
 def criterion_name(code: str) -> str:
-    """A criterion's code and name in the active language."""
+    """A criterion as people read it: its words and article in the active language, no code."""
     policy = policy_latest(on_date=timezone.localdate())
     criterion = policy.criterion_by_code.get(code) if policy else None
     if criterion is None:
         return code
-    return f"{code} {criterion.zh if _chinese() else criterion.en}"
+    return in_active_language(criterion.explanation.zh, criterion.explanation.en)
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(ApplicantForm):
     """The eligibility profile of the spec, the tier requested and the criteria claimed (第三条)."""
 
-    case_by_case = forms.BooleanField(
-        label=_("I apply case by case (一事一议), as an outstanding talent the criteria do not cover"), required=False
-    )
     requested_tier = forms.ChoiceField(label=_("Card applied for"), required=False)
     claimed_criteria = forms.MultipleChoiceField(
         label=_("Criteria claimed"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
+    submission_required = ("requested_tier",)
+
     def __init__(self, *args, matched: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for path, spec in FIELDS.items():
+        for path in FIELDS:
             if path == "case_by_case":
                 continue
-            self.fields[profile_field_name(path)] = _profile_form_field(path, spec.kind, spec.choices)
+            self.fields[profile_field_name(path)] = _profile_form_field(path)
+        self.fields["case_by_case"] = _profile_form_field("case_by_case")
         self.fields["honours"] = forms.MultipleChoiceField(
             label=_("Honours and titles you hold"),
             required=False,
@@ -354,6 +350,8 @@ class EligibilityForm(forms.Form):
         )
         self.fields["requested_tier"].choices = [("", _("— none: case by case —")), *Tier.choices]
         self.fields["claimed_criteria"].choices = [(code, criterion_name(code)) for code in matched]
+        self.order_fields([name for name in self.fields if name not in ("requested_tier", "claimed_criteria")])
+        self.fields_present()
         self.evaluation: dict | None = None
 
     @classmethod
@@ -373,18 +371,15 @@ class EligibilityForm(forms.Form):
         return initial
 
     def sections(self) -> list[tuple[str, list]]:
-        """The bound fields of the profile, by section, for the template."""
+        """The bound fields of the profile, by the registry's groups (the self-check's pages), for the template."""
+        titles = dict(GROUPS)
         grouped = []
-        for section, title in PROFILE_SECTIONS:
-            if section == "honours":
+        for group in PROFILE_GROUPS:
+            if group == "honours":
                 names = ["honours"]
             else:
-                names = [
-                    profile_field_name(path)
-                    for path in FIELDS
-                    if path.rpartition(".")[0] == section and path != "case_by_case"
-                ]
-            grouped.append((title, [self[name] for name in names]))
+                names = [profile_field_name(field.path) for field in REGISTRY if field.group == group]
+            grouped.append((titles[group], [self[name] for name in names]))
         return grouped
 
     def profile(self) -> dict:
@@ -394,7 +389,7 @@ class EligibilityForm(forms.Form):
             if path == "case_by_case":
                 continue
             value = self.cleaned_data.get(profile_field_name(path))
-            if value in (None, "", False):
+            if value is None or value == "":
                 continue
             if isinstance(value, date):
                 value = value.isoformat()
@@ -408,12 +403,12 @@ class EligibilityForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        data = {**self.profile(), "case_by_case": cleaned.get("case_by_case", False)}
+        data = {**self.profile(), "case_by_case": cleaned.get("case_by_case") is True}
         try:
             self.evaluation = evaluation_in_force(data, today=timezone.localdate())
         except ProfileError as error:
             field = profile_field_name(error.field.split("[")[0])
-            self.add_error(field if field in self.fields else None, error.zh if _chinese() else error.en)
+            self.add_error(field if field in self.fields else None, error.zh if chinese_active() else error.en)
             return cleaned
         if self.evaluation["policy"] is None:
             # 第九条: no version in force; the answers are kept for when one is, and submission says why it waits.
@@ -427,20 +422,22 @@ class EligibilityForm(forms.Form):
                     _("Your answers do not meet any criterion of the %(tier)s; choose the tier the evaluation shows.")
                     % {"tier": Tier(tier).label},
                 )
-        elif cleaned.get("case_by_case") and "X01" not in criteria:
+        elif cleaned.get("case_by_case") is True and "X01" not in criteria:
             self.add_error("case_by_case", _("Your answers show a reason that rules out every card."))
         unmatched = [code for code in cleaned.get("claimed_criteria", []) if code not in criteria]
         if unmatched:
             self.add_error(
                 "claimed_criteria",
                 _("Your answers no longer meet %(codes)s; untick them or change your answers.")
-                % {"codes": ", ".join(unmatched)},
+                % {"codes": in_active_language("；", "; ").join(criterion_name(code) for code in unmatched)},
             )
         return cleaned
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(ApplicantForm):
     """申领指南 九: the declaration of truth, given again at every submission."""
+
+    submission_required = ("declaration",)
 
     declaration = forms.BooleanField(
         label=_(
@@ -477,7 +474,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class MaterialsForm(forms.Form):
+class MaterialsForm(ApplicantForm):
     """One upload input per item of the materials checklist; the photo may replace the current one."""
 
     def __init__(self, *args, checklist: list, **kwargs) -> None:
@@ -497,6 +494,7 @@ class MaterialsForm(forms.Form):
                 self.fields[f"scan_of-{item.code}"] = forms.ChoiceField(
                     label=_("The file is"), choices=ScanOf.choices, required=False, widget=forms.RadioSelect
                 )
+        self.fields_present()
 
     def clean(self) -> dict:
         cleaned = super().clean()

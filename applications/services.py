@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employer, User
@@ -24,6 +23,7 @@ from applications.selectors import applications_visible_to
 from applications.signals import transition_fired
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
 from applications.workflow import OPEN_STATES, Carry, State, TransitionSpec, spec_for
+from baiyun_talent.i18n import chinese_active
 from eligibility.catalogue import Policy
 from eligibility.engine import criteria_of_tier
 from eligibility.profile import ProfileError
@@ -116,21 +116,17 @@ def date_add_months(start: date, *, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def _chinese() -> bool:
-    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
-
-
 def material_label(code: str) -> tuple[str, str]:
     """The label and description of a material code in the active language, from the policy catalogue."""
     for policy in reversed(catalogue_published().policies):
         for material in policy.basic_materials:
             if material.code == code:
-                if _chinese():
+                if chinese_active():
                     return material.zh, material.description_zh
                 return material.en, material.description_en
         for evidence in policy.special_evidence:
             if evidence.code == code:
-                return (evidence.zh, "") if _chinese() else (evidence.en, "")
+                return (evidence.zh, "") if chinese_active() else (evidence.en, "")
     return code, ""
 
 
@@ -470,7 +466,7 @@ def submission_problems(*, application: Application, today: date | None = None) 
 
 
 def _profile_error(error: ProfileError) -> str:
-    return error.zh if _chinese() else error.en
+    return error.zh if chinese_active() else error.en
 
 
 def _check_tier(*, application: Application, evaluation: dict, problem) -> None:
@@ -655,21 +651,30 @@ def application_transition(
 
 
 def application_start(*, applicant: User, kind: str, self_check_profile: object = None) -> Application:
-    """Opens a draft from the self-check's answers when they are a valid profile; invalid answers are dropped."""
+    """Opens a draft from the self-check's answers when they are a valid profile; invalid answers are dropped.
+
+    The card the self-check found and the criteria that give it are chosen in advance; the applicant may change them.
+    """
     profile: dict = {}
-    case_by_case = False
+    fields: dict = {}
     if isinstance(self_check_profile, dict):
         candidate = {key: value for key, value in self_check_profile.items() if key not in ("on_date", "case_by_case")}
         try:
-            evaluation_in_force(candidate, today=today_local())
+            evaluation = evaluation_in_force(candidate, today=today_local())
         except ProfileError:
-            candidate = {}
+            candidate, evaluation = {}, None
         profile = candidate
-        case_by_case = self_check_profile.get("case_by_case") is True
+        if self_check_profile.get("case_by_case") is True:
+            # 第三条（四）: the self-check's 一事一议 answer carries over like the others.
+            fields["case_by_case"] = True
+        if evaluation and evaluation["tier"]:
+            fields["requested_tier"] = evaluation["tier"]
+            fields["claimed_criteria"] = criteria_of_tier(
+                evaluation["criteria"], tier=evaluation["tier"], catalogue=catalogue_published()
+            )
     application = application_create(applicant=applicant, kind=kind, profile=profile)
-    if case_by_case:
-        # 第三条（四）: the self-check's 一事一议 answer carries over like the others.
-        application = application_update(application_id=application.pk, actor=applicant, fields={"case_by_case": True})
+    if fields:
+        application = application_update(application_id=application.pk, actor=applicant, fields=fields)
     return application
 
 

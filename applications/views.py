@@ -57,7 +57,9 @@ from applications.services import (
 )
 from applications.uploads import EXTENSIONS, UploadKind, name_for_kind
 from applications.workflow import OPEN_STATES, TRANSITIONS, State
+from eligibility.engine import criteria_of_tier
 from eligibility.profile import ProfileError
+from eligibility.selectors import catalogue_published
 
 STEPS = (
     ("identity", _("Identity")),
@@ -99,6 +101,53 @@ DOWNLOAD_HEADERS = {
     "Cache-Control": "private, no-store",
     "Content-Security-Policy": "default-src 'none'; sandbox",
 }
+
+
+def _requested_open(application: Application, returned: dict | None) -> list[str]:
+    """Materials a return asked for that have no file uploaded since (the 补正 still to do), in the asked order.
+
+    A file uploaded after the last submission carries that submission's revision (material_upload).
+    """
+    if not returned:
+        return []
+    supplied = set(
+        application.materials.filter(is_current=True, revision__gte=application.revision).values_list("item", flat=True)
+    )
+    return [code for code in returned["codes"] if code not in supplied]
+
+
+def _given(application: Application, field: str) -> bool:
+    """Whether a field that stops the submission holds a value (then it is wrong, not missing)."""
+    if field in FIELD_STEPS and field not in ("declaration", "policy"):
+        name = "employer_id" if field == "employer" else field
+        return bool(getattr(application, name, None))
+    return False
+
+
+def _tasks(application: Application, *, problems: dict, returned: dict | None) -> list[dict]:
+    """The task list: a step is 有问题 when something given is wrong or a return asks for it again, 未完成 when
+    something is missing, else 已完成; the materials step opens at the first material asked for."""
+    open_requests = _requested_open(application, returned)
+    tasks = []
+    for name, label in STEPS:
+        status, anchor = "", ""
+        if name != "submit":
+            fields = [field for field in problems if FIELD_STEPS.get(field, "materials") == name]
+            wrong = any(_given(application, field) for field in fields)
+            if name == "materials" and open_requests:
+                wrong, anchor = True, f"item-{open_requests[0]}"
+            status = "problem" if wrong else ("todo" if fields else "done")
+        tasks.append({"name": name, "label": label, "status": status, "anchor": anchor})
+    return tasks
+
+
+def _resume_step(tasks: list[dict]) -> dict:
+    """Where "continue" or 补正后重新提交 leads: the first step with a problem, else the first not done, else submit."""
+    for status in ("problem", "todo"):
+        for task in tasks:
+            if task["status"] == status:
+                return task
+    return tasks[-1]
 
 
 def _applicant_only(request: HttpRequest) -> None:
@@ -200,6 +249,10 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     context = {"application": application, "steps": STEPS, "step": step, "returned": None}
     if application.state == State.RETURNED:
         context["returned"] = _returned_context(application_for_detail(user=request.user, application_id=pk))
+    context["tasks"] = _tasks(
+        application, problems=submission_problems(application=application), returned=context["returned"]
+    )
+    context["requested"] = _requested_open(application, context["returned"])
     if step in SIMPLE_FORMS:
         return _simple_step(request, application, step, context)
     if step == "eligibility":
@@ -243,18 +296,21 @@ def _simple_step(request: HttpRequest, application: Application, step: str, cont
 def _eligibility_step(request: HttpRequest, application: Application, context: dict) -> HttpResponse:
     evaluation = _evaluation(application)
     matched = list(dict.fromkeys([*(evaluation or {}).get("criteria", []), *application.claimed_criteria]))
-    form = EligibilityForm(
-        request.POST or None,
-        matched=matched,
-        initial=EligibilityForm.initial_from(profile=application.profile, application=application),
-    )
+    initial = EligibilityForm.initial_from(profile=application.profile, application=application)
+    if not application.requested_tier and not application.case_by_case and evaluation and evaluation["tier"]:
+        # The card the answers give, and its criteria, chosen in advance: the applicant confirms or changes them.
+        initial["requested_tier"] = evaluation["tier"]
+        initial["claimed_criteria"] = criteria_of_tier(
+            evaluation["criteria"], tier=evaluation["tier"], catalogue=catalogue_published()
+        )
+    form = EligibilityForm(request.POST or None, matched=matched, initial=initial)
     if request.method == "POST" and form.is_valid():
         application_update(
             application_id=application.pk,
             actor=request.user,
             fields={
                 "profile": form.profile(),
-                "case_by_case": form.cleaned_data["case_by_case"],
+                "case_by_case": form.cleaned_data["case_by_case"] is True,
                 "requested_tier": form.cleaned_data["requested_tier"],
                 "claimed_criteria": form.cleaned_data["claimed_criteria"],
             },
@@ -326,7 +382,11 @@ def _submit_again(request: HttpRequest, pk: int, *, form: DeclarationForm, probl
     application = _editable(request, pk)
     if isinstance(application, HttpResponse):
         return application
-    context = {"application": application, "steps": STEPS, "step": "submit", "returned": None}
+    returned = None
+    if application.state == State.RETURNED:
+        returned = _returned_context(application_for_detail(user=request.user, application_id=pk))
+    context = {"application": application, "steps": STEPS, "step": "submit", "returned": returned}
+    context["tasks"] = _tasks(application, problems=submission_problems(application=application), returned=returned)
     return _submit_page(request, application, context, form=form, problems=problems)
 
 
@@ -334,7 +394,12 @@ def _returned_context(application: Application) -> dict | None:
     entry = last_return(application)
     if entry is None:
         return None
-    return {"entry": entry, "items": [material_label(code)[0] for code in entry.supplement_items]}
+    return {
+        "entry": entry,
+        "codes": list(entry.supplement_items),
+        "items": [material_label(code)[0] for code in entry.supplement_items],
+        "pairs": [(code, material_label(code)[0]) for code in entry.supplement_items],
+    }
 
 
 @login_required
@@ -349,14 +414,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_owner:
         access_log_record(user=request.user, action="view", obj=application, role=_acting_role(request))
     history = list(application.history.all())
+    returned = _returned_context(application)
+    resume = None
+    if is_owner and application.state in EDITABLE_STATES:
+        live_returned = returned if application.state == State.RETURNED else None
+        problems = submission_problems(application=application)
+        resume = _resume_step(_tasks(application, problems=problems, returned=live_returned))
     context = {
+        "resume": resume,
+        "criteria_names": [criterion_name(code) for code in application.claimed_criteria],
         "application": application,
         "is_owner": is_owner,
         "editable": is_owner and application.state in EDITABLE_STATES,
         "withdrawable": is_owner and application.state in (State.DRAFT, State.SUBMITTED, State.RETURNED),
         "timeline": application_timeline(application=application, history=history),
         "history": [(entry, TRANSITION_LABELS.get(entry.transition, entry.transition)) for entry in history],
-        "returned": _returned_context(application),
+        "returned": returned,
         "submissions": _submission_files(application),
         "materials_visible": is_owner
         or applications_with_materials_visible_to(request.user).filter(pk=application.pk).exists(),

@@ -3,15 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceDesk
+from baiyun_talent.i18n import chinese_active
 from cards.models import Card
-
-
-def _chinese() -> bool:
-    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
 
 
 class BilingualText(models.Model):
@@ -28,7 +24,7 @@ class BilingualText(models.Model):
 
     @property
     def text(self) -> str:
-        return self.zh if _chinese() or not self.en else self.en
+        return self.zh if chinese_active() or not self.en else self.en
 
 
 class Service(models.Model):
@@ -63,15 +59,15 @@ class Service(models.Model):
 
     @property
     def name(self) -> str:
-        return self.zh if _chinese() else self.en
+        return self.zh if chinese_active() else self.en
 
     @property
     def content(self) -> str:
-        return self.content_zh if _chinese() else self.content_en
+        return self.content_zh if chinese_active() else self.content_en
 
     @property
     def details(self) -> str:
-        return self.details_zh if _chinese() else self.details_en
+        return self.details_zh if chinese_active() else self.details_en
 
 
 class ServiceDepartment(models.Model):
@@ -129,7 +125,7 @@ class ServiceLine(models.Model):
 
     @property
     def label(self) -> str:
-        return self.zh if _chinese() else self.en
+        return self.zh if chinese_active() else self.en
 
 
 class ServicePoint(models.Model):
@@ -162,7 +158,7 @@ class ServicePoint(models.Model):
 
     @property
     def name(self) -> str:
-        return self.zh if _chinese() else self.en
+        return self.zh if chinese_active() else self.en
 
 
 class Period(models.TextChoices):

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
+from baiyun_talent.i18n import chinese_active
 from benefits import selectors, services
 from benefits.forms import (
     AirportBookingForm,
@@ -31,7 +31,7 @@ DESK_CARD = "benefits_desk_card"
 
 
 def _language() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+    return "zh-hans" if chinese_active() else "en"
 
 
 # Public ---------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from baiyun_talent.i18n import chinese_active
 from baiyun_talent.ratelimit import client_rate_check
 from cards.forms import VerifyForm
 from cards.keys import SigningKeyError, keys_jwks
@@ -67,7 +68,7 @@ def _api_error(code: str, *, field: str, status: int, headers: dict | None = Non
     for language, key in (("zh-hans", "zh"), ("en", "en")):
         with translation.override(language):
             texts[key] = str(API_MESSAGES[code]) % params
-    english = (translation.get_language() or "").startswith("en")
+    english = not chinese_active()
     body = {"error": {"field": field, "code": code, "message": texts["en" if english else "zh"], **texts}}
     return JsonResponse(body, status=status, headers=headers, json_dumps_params={"ensure_ascii": False})
 

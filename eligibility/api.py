@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
+from baiyun_talent.i18n import chinese_active
 from eligibility.catalogue import Blocker, Catalogue, Policy
 from eligibility.dates import date_parse_iso
 from eligibility.profile import ProfileError
@@ -74,7 +75,7 @@ def error_body(error: ProfileError | BoundaryError) -> dict[str, dict[str, str]]
         zh, en = error.zh, error.en
     else:
         zh, en = error.text("zh-hans"), error.text("en")
-    english = (translation.get_language() or "zh-hans").startswith("en")
+    english = not chinese_active()
     return {"error": {"field": error.field, "code": error.code, "message": en if english else zh, "zh": zh, "en": en}}
 
 

@@ -1,8 +1,8 @@
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 
+from baiyun_talent.i18n import chinese_active
 from eligibility.selectors import policy_lapse
 
 
@@ -11,7 +11,7 @@ def _lapse_notice() -> dict | None:
     lapse = policy_lapse(on_date=timezone.localdate())
     if lapse is None:
         return None
-    english = (get_language() or "").startswith("en")
+    english = not chinese_active()
     lapsed, upcoming = lapse.lapsed, lapse.next_policy
     return {
         "code": lapsed.code,

@@ -1,7 +1,8 @@
 """OpenAPI 3.1 description of the public eligibility API, served at /api/v1/openapi.json.
 
 The profile schema is written out from the parser's FIELDS and the catalogue's honour codes, so the document cannot
-drift from what the endpoint accepts; the descriptions and examples are written by hand.
+drift from what the endpoint accepts; each field is described by its label and article in the field registry
+(eligibility/fields.py), as the self-check and the application form word it; the examples are written by hand.
 """
 
 from __future__ import annotations
@@ -9,43 +10,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from eligibility.fields import field_description_en
 from eligibility.profile import BOOL, CHOICE, DATE, FIELDS, INTEGER, MONEY, FieldSpec
 from eligibility.selectors import catalogue_published
 
-__all__ = ["FIELD_DESCRIPTIONS", "openapi_document"]
+__all__ = ["openapi_document"]
 
-FIELD_DESCRIPTIONS: dict[str, str] = {
-    "case_by_case": "Asks to be considered case by case (一事一议, Art. 3(4)); criterion X01.",
-    "retired": "Has completed retirement formalities; blocks every tier (E03, Art. 6(3)).",
-    "employer.registered_in_district": "The employer is registered in Baiyun District (Art. 3).",
-    "employer.pays_tax_in_district": "The employer pays tax in Baiyun District (Art. 3).",
-    "employer.institution_in_district": "The employer is a teaching, medical or research institution in the district.",
-    "employer.district_fiscal_funded": "Paid from the district budget; blocks every tier (E02, Art. 7).",
-    "education.degree": "Highest degree.",
-    "education.postgraduate": "Has postgraduate education (研究生学历).",
-    "education.full_time": "The postgraduate education was full-time (全日制).",
-    "education.university": "Where the postgraduate degree was obtained.",
-    "education.bachelor_or_above_overseas": "A bachelor's degree or higher obtained abroad (S02).",
-    "enterprise.role": "Role in the enterprise: principal (主要负责人), middle or senior manager, project leader.",
-    "enterprise.district_tax_yuan": "Annual tax paid to the district treasury, in yuan (D17 > 10,000,000; G11; S07).",
-    "enterprise.high_tech": "The enterprise is an accredited high-tech enterprise.",
-    "enterprise.revenue_yuan": "Annual output or revenue, in yuan (counts for high-tech enterprises only).",
-    "enterprise.district_investment_yuan": "Cumulative investment in the district, in yuan.",
-    "enterprise.headquarters": "An accredited annual headquarters enterprise (D18, G12).",
-    "enterprise.committed_tax_yuan": "Annual tax committed at full production in the investment agreement, in yuan.",
-    "enterprise.global500_or_china500": "In the latest Fortune Global 500 or China 500 (D14).",
-    "enterprise.incubator_level": "Level of an accredited incubation platform (D15, G09, S05).",
-    "enterprise.agri_leader_level": "Level of a leading agricultural enterprise (D16, G10, S06).",
-    "enterprise.key_above_scale": "A key above-designated-size (重点“四上”) enterprise (G12).",
-    "enterprise.above_scale": "An above-designated-size (“四上”) enterprise (G12).",
-    "enterprise.economic_contribution_yuan": "Economic contribution in the previous year, in yuan (G12 >= 300,000).",
-    "enterprise.on_department_list": "On the talent list of the district departments (G12).",
-    "enterprise.contest_level": "Level of the innovation and entrepreneurship contest won (G13).",
-    "enterprise.contest_place": "Prize in that contest: 1, 2 or 3 (anything else is no prize that counts).",
-    "enterprise.founded_on": "Founding date of the enterprise; its age in whole years counts for S02 (2 to 5).",
-    "enterprise.founder_largest_shareholder": "Main founder and largest (or largest individual) shareholder (S02).",
-    "enterprise.core_technology_stage": "Stage of the core-technology product (S02).",
-}
 
 _EXAMPLE_DATE = "2026-06-01"
 _DIAMOND_EVIDENCE = [
@@ -134,7 +104,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 
 def _leaf_schema(spec: FieldSpec) -> dict[str, Any]:
     """JSON Schema of one profile leaf; null always means "not given"."""
-    description = FIELD_DESCRIPTIONS.get(spec.path, "")
+    description = field_description_en(spec.path)
     if spec.kind == BOOL:
         schema: dict[str, Any] = {"type": ["boolean", "null"], "default": False}
     elif spec.kind == MONEY:

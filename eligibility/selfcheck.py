@@ -1,7 +1,9 @@
-"""The self-check questionnaire ("我能申领吗？") as data, and what its answers mean to the engine.
+"""The self-check ("我能申领吗？") as a short sequence of question pages, and what its answers mean to the engine.
 
-Questions speak of profile fields (eligibility/profile.py FIELDS) so that the form, the engine and the unlock hints name
-the same things. Yes/no questions may be answered "not sure": the engine then says what that answer could still unlock.
+Questions are the profile's fields as the field registry (eligibility/fields.py) words them, so that the self-check,
+the application form and the API name each criterion alike. A page is asked only when its answers can still matter:
+someone with no honour never sees the honour lists. Yes/no questions may be answered "not sure": the result then
+says what that answer could still unlock ("若…，可申领钻石卡").
 """
 
 from __future__ import annotations
@@ -13,24 +15,25 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from baiyun_talent.i18n import in_active_language
 from eligibility.catalogue import Catalogue, Policy
 from eligibility.engine import evaluate as engine_evaluate
 from eligibility.engine import result_to_dict, unlockable, unlockable_to_dict
+from eligibility.fields import HONOUR_GROUPS, REGISTRY
 from eligibility.profile import BOOL, DATE, FIELDS, INTEGER, MONEY, parse_profile
 from eligibility.selectors import catalogue_published, policy_latest
 
 __all__ = [
-    "HONOUR_GROUPS",
+    "CASE_BY_CASE_PAGE",
     "MONEY_UNITS",
-    "STEPS",
     "UNSURE",
-    "Question",
-    "Step",
+    "Page",
     "honour_groups",
+    "selfcheck_blocked",
     "selfcheck_evaluate",
+    "selfcheck_pages",
     "selfcheck_profile",
 ]
 
@@ -44,275 +47,197 @@ MONEY_UNITS: dict[str, int] = {"wan": 10_000, "yuan": 1}
 
 
 @dataclass(frozen=True)
-class Question:
-    """One question of the questionnaire, asking for one profile field."""
+class Page:
+    """One question page of the self-check: a few questions that belong together, asked only when they can matter.
 
-    path: str
-    label: str | Promise
-    help_text: str | Promise = ""
-    choices: tuple[tuple[str, str | Promise], ...] = ()
-
-    @property
-    def name(self) -> str:
-        """The form field name: the profile path with dots as double underscores."""
-        return self.path.replace(".", "__")
-
-
-@dataclass(frozen=True)
-class Step:
-    """A group of questions shown under one heading, in the order the policy reads."""
+    `paths` are registry paths (eligibility/fields.py) or the page's own gate question; `honour_group` names the
+    honour group whose honours the page lists instead.
+    """
 
     slug: str
     title: str | Promise
-    intro: str | Promise
-    questions: tuple[Question, ...]
+    intro: str | Promise = ""
+    paths: tuple[str, ...] = ()
+    honour_group: str = ""
 
 
-LEVEL_CHOICES = (
-    ("national", _("National")),
-    ("provincial", _("Provincial")),
-    ("city", _("City")),
+# Questions of the self-check that are not profile fields: they only decide which pages follow.
+HONOUR_KINDS = "honour_kinds"
+FOUNDED = "founded_in_district"
+NONE_KIND = "none"
+# The answer "none of these" to a choice whose profile value is then null.
+NONE_CHOICE = "not_applicable"
+
+EMPLOYER_PATHS = (
+    "employer.registered_in_district",
+    "employer.pays_tax_in_district",
+    "employer.institution_in_district",
 )
-
-STEPS: tuple[Step, ...] = (
-    Step(
-        slug="employer",
-        title=_("Your employer"),
-        intro=_("The card is for talent working for an employer in Baiyun District (Art. 3)."),
-        questions=(
-            Question(
-                "employer.registered_in_district",
-                _("Is your employer registered in Baiyun District?"),
-                _("As shown on its business licence."),
-            ),
-            Question("employer.pays_tax_in_district", _("Does your employer pay tax in Baiyun District?")),
-            Question(
-                "employer.institution_in_district",
-                _("Is your employer a teaching, medical or research institution in Baiyun District?"),
-            ),
-        ),
-    ),
-    Step(
-        slug="exclusions",
-        title=_("Exclusions"),
-        intro=_("Some situations rule out every tier."),
-        questions=(
-            Question(
-                "employer.district_fiscal_funded",
-                _("Is your salary paid from the district budget?"),
-                _("For example staff of district public institutions or district state-owned enterprises (Art. 7)."),
-            ),
-            Question("retired", _("Have you completed your retirement formalities?"), _("Art. 6(3).")),
-        ),
-    ),
-    Step(
-        slug="honours",
-        title=_("Honours, titles and awards"),
-        intro=_("Answer each one. Choose “Not sure” if you do not know whether yours counts."),
-        questions=(),
-    ),
-    Step(
-        slug="education",
-        title=_("Education"),
-        intro=_("Degrees count for the gold card (doctorate) and the silver card (master's degree)."),
-        questions=(
-            Question(
-                "education.degree",
-                _("What is your highest degree?"),
-                choices=(
-                    ("doctorate", _("Doctorate")),
-                    ("master", _("Master's degree")),
-                    ("bachelor", _("Bachelor's degree")),
-                    ("none", _("None of these")),
-                ),
-            ),
-            Question(
-                "education.postgraduate",
-                _("Did you complete postgraduate education (a master's or doctoral programme)?"),
-            ),
-            Question(
-                "education.full_time",
-                _("Was your postgraduate education full-time?"),
-                _("Full-time general higher education (全日制), as stated on your diploma."),
-            ),
-            Question(
-                "education.university",
-                _("Where did you obtain your postgraduate degree?"),
-                choices=(
-                    ("double_first_class", _("A Double First-Class university in China (A or B)")),
-                    ("global_top500_overseas", _("An overseas university in the global top 500")),
-                    ("other", _("Another university")),
-                ),
-            ),
-            Question(
-                "education.bachelor_or_above_overseas",
-                _("Did you obtain a bachelor's degree or higher abroad?"),
-            ),
-        ),
-    ),
-    Step(
-        slug="enterprise",
-        title=_("Your enterprise"),
-        intro=_(
-            "Questions about the enterprise you lead or manage. Give amounts in 万元 (ten thousand yuan) or in 元 "
-            "(yuan), as you prefer; leave them empty if they do not apply."
-        ),
-        questions=(
-            Question(
-                "enterprise.role",
-                _("What is your role in the enterprise?"),
-                choices=(
-                    ("principal", _("Principal (主要负责人: legal representative, chair or general manager)")),
-                    ("mid_senior_manager", _("Middle or senior manager")),
-                    ("project_leader", _("Project leader")),
-                    ("none", _("None of these")),
-                ),
-            ),
-            Question("enterprise.global500_or_china500", _("Is it in the latest Fortune Global 500 or China 500?")),
-            Question(
-                "enterprise.incubator_level",
-                _("Is it an accredited incubation platform? At which level?"),
-                choices=LEVEL_CHOICES,
-            ),
-            Question(
-                "enterprise.agri_leader_level",
-                _("Is it an accredited leading agricultural enterprise? At which level?"),
-                choices=LEVEL_CHOICES,
-            ),
-            Question("enterprise.district_tax_yuan", _("Tax paid to the district treasury last year")),
-            Question("enterprise.high_tech", _("Is it an accredited high-tech enterprise?")),
-            Question("enterprise.revenue_yuan", _("Annual output or revenue")),
-            Question("enterprise.district_investment_yuan", _("Cumulative investment in Baiyun District")),
-            Question("enterprise.headquarters", _("Is it accredited as an annual headquarters enterprise?")),
-            Question(
-                "enterprise.committed_tax_yuan",
-                _("Annual tax committed at full production"),
-                _("As stated in the investment agreement of an attracted enterprise."),
-            ),
-            Question("enterprise.key_above_scale", _("Is it a key above-designated-size enterprise (重点“四上”企业)?")),
-            Question("enterprise.above_scale", _("Is it an above-designated-size enterprise (“四上”企业)?")),
-            Question("enterprise.economic_contribution_yuan", _("Its total economic contribution last year")),
-            Question(
-                "enterprise.on_department_list",
-                _("Are you on the talent list provided by the district departments?"),
-                _("Lists of the development and reform, science and industry, and investment promotion bureaus."),
-            ),
-            Question(
-                "enterprise.contest_level",
-                _("Has your unit or project won an innovation and entrepreneurship contest? At which level?"),
-                choices=LEVEL_CHOICES,
-            ),
-            Question(
-                "enterprise.contest_place",
-                _("Which prize did it win?"),
-                choices=(("1", _("First prize")), ("2", _("Second prize")), ("3", _("Third prize"))),
-            ),
-            Question("enterprise.founded_on", _("When was the enterprise founded?"), _("As on its business licence.")),
-            Question(
-                "enterprise.founder_largest_shareholder",
-                _("Are you its main founder and its largest (or largest individual) shareholder?"),
-            ),
-            Question(
-                "enterprise.core_technology_stage",
-                _("Is its core-technology product at the pilot or the industrialisation stage?"),
-                choices=(("pilot", _("Pilot stage")), ("industrialization", _("Industrialisation stage"))),
-            ),
-        ),
-    ),
-    Step(
-        slug="other",
-        title=_("Other talent"),
-        intro=_(
-            "Talent the district needs may be considered case by case by the leading group for their contribution "
-            "to Baiyun (Art. 3(4))."
-        ),
-        questions=(Question("case_by_case", _("Do you wish to be considered case by case (一事一议)?")),),
-    ),
+# 第三条（一）14–18, （二）9–12, （三）5–7: what the principal's enterprise is and what it pays.
+PRINCIPAL_STATUS = (
+    "enterprise.global500_or_china500",
+    "enterprise.incubator_level",
+    "enterprise.agri_leader_level",
+    "enterprise.high_tech",
+    "enterprise.headquarters",
+    "enterprise.key_above_scale",
+    "enterprise.above_scale",
+    "enterprise.on_department_list",
 )
-
-# Honours grouped as the applicant would look for them; a code the catalogue adds later lands in "Other honours".
-HONOUR_GROUPS: tuple[tuple[str | Promise, tuple[str, ...]], ...] = (
-    (
-        _("Academies and talent programmes"),
-        (
-            "cas_cae_academician",
-            "foreign_academy_academician",
-            "nobel_laureate",
-            "national_major_talent_program",
-            "state_council_special_allowance",
-            "guangdong_major_talent_program",
-            "guangzhou_city_talent_program",
-            "guangzhou_industry_high_end_or_shortage",
-            "district_innovation_team_leader",
-            "district_innovation_leader",
-            "district_innovation_team_core_member",
-            "pearl_river_nova",
-            "district_postdoc",
-        ),
-    ),
-    (
-        _("Professional titles, talent cards and foreign talent"),
-        (
-            "senior_professional_title",
-            "guangdong_youyue_card",
-            "guangzhou_talent_green_card",
-            "foreign_expert_certificate",
-            "work_permit_a",
-            "work_permit_b",
-        ),
-    ),
-    (
-        _("Skills, labour, science and culture awards"),
-        (
-            "world_skills_national_team",
-            "national_skills_award",
-            "provincial_skills_award",
-            "city_skills_award",
-            "national_may_day_medal",
-            "provincial_model_worker",
-            "provincial_may_day_medal",
-            "city_model_worker",
-            "district_model_worker",
-            "baiyun_craftsman_studio_head",
-            "provincial_sci_tech_award_first",
-            "national_five_one_director_writer",
-            "qunxing_award_director_writer",
-            "guangdong_five_one_director_writer",
-        ),
-    ),
+# 第三条（二）12: a middle or senior manager counts only by the enterprise's standing and the department list.
+MANAGER_STATUS = (
+    "enterprise.headquarters",
+    "enterprise.key_above_scale",
+    "enterprise.above_scale",
+    "enterprise.on_department_list",
+)
+PRINCIPAL_FIGURES = (
+    "enterprise.district_tax_yuan",
+    "enterprise.revenue_yuan",
+    "enterprise.district_investment_yuan",
+    "enterprise.committed_tax_yuan",
+    "enterprise.economic_contribution_yuan",
+)
+MANAGER_FIGURES = ("enterprise.economic_contribution_yuan",)
+STATUS_BY_ROLE = {"principal": PRINCIPAL_STATUS, "mid_senior_manager": MANAGER_STATUS}
+FIGURES_BY_ROLE = {"principal": PRINCIPAL_FIGURES, "mid_senior_manager": MANAGER_FIGURES}
+# 第三条（二）13: the contest counts for a principal or a project leader.
+CONTEST_ROLES = frozenset({"principal", "project_leader"})
+FOUNDER_PATHS = (
+    "enterprise.founded_on",
+    "enterprise.founder_largest_shareholder",
+    "enterprise.core_technology_stage",
+    "education.bachelor_or_above_overseas",
 )
 
 
-def _english() -> bool:
-    """Whether the active language is English (catalogue data carries zh and en)."""
-    return (get_language() or "").startswith("en")
+def _name(path: str) -> str:
+    return path.replace(".", "__")
 
 
-def _pick(zh: str, en: str) -> str:
-    """The catalogue text in the active language."""
-    return en if _english() else zh
+def selfcheck_blocked(answers: dict[str, Any]) -> bool:
+    """Whether the answers already rule out every card, so that no further question can matter.
+
+    第三条: no employer registered, paying tax or teaching in the district; 第七条: paid from the district budget;
+    第六条（三）: retired.
+    """
+    if all(answers.get(_name(path)) == NO for path in EMPLOYER_PATHS):
+        return True
+    return answers.get("employer__district_fiscal_funded") == YES or answers.get("retired") == YES
 
 
-def honour_groups(*, policy: Policy | None = None) -> list[tuple[str | Promise, list[tuple[str, str]]]]:
-    """Each group's (code, label in the active language), every honour of the policy exactly once."""
+def selfcheck_pages(answers: dict[str, Any], *, policy: Policy | None = None) -> list[Page]:
+    """The question pages these answers lead through, in order; case by case is asked by the caller's judgement."""
+    pages = [
+        Page(
+            "employer",
+            _("Your employer"),
+            _("The card is for talent whose employer is registered or pays tax in Baiyun District (Art. 3)."),
+            EMPLOYER_PATHS,
+        )
+    ]
+    if all(answers.get(_name(path)) == NO for path in EMPLOYER_PATHS):
+        return pages
+    pages.append(
+        Page(
+            "exclusions",
+            _("Situations that rule out the card"),
+            _("Either of these rules out every card."),
+            ("employer.district_fiscal_funded", "retired"),
+        )
+    )
+    if selfcheck_blocked(answers):
+        return pages
+    pages.append(
+        Page(
+            "honours",
+            _("Honours, titles and awards"),
+            _("Tick each kind you hold, or might hold: the next pages list them one by one."),
+            (HONOUR_KINDS,),
+        )
+    )
+    kinds = answers.get(HONOUR_KINDS) or []
+    for slug, title, _members in honour_groups(policy=policy):
+        if slug in kinds:
+            pages.append(
+                Page(
+                    f"honours-{slug}",
+                    title,
+                    _("Answer each one. Choose “Not sure” if you do not know whether yours counts."),
+                    honour_group=slug,
+                )
+            )
+    pages.append(Page("education", _("Education"), "", ("education.degree",)))
+    degree = answers.get("education__degree")
+    if degree == "doctorate":
+        pages.append(Page("postgraduate", _("Postgraduate education"), "", ("education.postgraduate",)))
+    elif degree == "master":
+        pages.append(
+            Page(
+                "postgraduate",
+                _("Postgraduate education"),
+                "",
+                ("education.postgraduate", "education.university", "education.full_time"),
+            )
+        )
+    pages.append(Page("enterprise", _("Your position in an enterprise"), "", ("enterprise.role",)))
+    role = answers.get("enterprise__role")
+    if role in STATUS_BY_ROLE:
+        pages.append(Page("enterprise-standing", _("Your enterprise"), "", STATUS_BY_ROLE[role]))
+        pages.append(
+            Page(
+                "enterprise-figures",
+                _("Your enterprise's figures"),
+                _("Give amounts in 万元 (ten thousand yuan) or in 元 (yuan), as you prefer; 0 if there is none."),
+                FIGURES_BY_ROLE[role],
+            )
+        )
+    if role in CONTEST_ROLES:
+        pages.append(
+            Page(
+                "contest",
+                _("Innovation and entrepreneurship contest"),
+                "",
+                ("enterprise.contest_level", "enterprise.contest_place"),
+            )
+        )
+    pages.append(Page("founder", _("An enterprise you founded"), _("Art. 3(3) item 2."), (FOUNDED,)))
+    if answers.get(FOUNDED) in (YES, UNSURE):
+        pages.append(Page("founder-details", _("The enterprise you founded"), "", FOUNDER_PATHS))
+    return pages
+
+
+CASE_BY_CASE_PAGE = Page(
+    "case-by-case",
+    _("Other talent"),
+    _(
+        "Talent the district needs may be considered case by case by the leading group for their contribution to "
+        "Baiyun (Art. 3(4))."
+    ),
+    ("case_by_case",),
+)
+
+
+def honour_groups(*, policy: Policy | None = None) -> list[tuple[str, str | Promise, list[tuple[str, str]]]]:
+    """Each group's (slug, title, [(code, label in the active language)]), every honour of the policy exactly once."""
     policy = policy or policy_latest(on_date=timezone.localdate())
-    labels = {honour.code: _pick(honour.zh, honour.en) for honour in policy.honours}
-    groups = []
+    labels = {honour.code: in_active_language(honour.zh, honour.en) for honour in policy.honours} if policy else {}
+    groups: list[tuple[str, str | Promise, list[tuple[str, str]]]] = []
     placed: set[str] = set()
-    for title, codes in HONOUR_GROUPS:
+    for slug, title, codes in HONOUR_GROUPS:
         members = [(code, labels[code]) for code in codes if code in labels]
         placed.update(code for code, _label in members)
-        groups.append((title, members))
+        groups.append((slug, title, members))
     others = [(code, label) for code, label in labels.items() if code not in placed]
     if others:
-        groups.append((_("Other honours"), others))
+        groups.append(("other", _("Other honours"), others))
     return groups
 
 
-def question_labels() -> dict[str, str]:
-    """Profile path (or honours.<code>) to the question asking for it, for the unlock hints."""
-    labels: dict[str, str] = {q.path: str(q.label) for step in STEPS for q in step.questions}
-    for _title, members in honour_groups():
+def question_labels(*, policy: Policy | None = None) -> dict[str, str]:
+    """Profile path (or honours.<code>) to the words that ask for it, for the result's conditions."""
+    labels: dict[str, str] = {field.path: str(field.label) for field in REGISTRY}
+    for _slug, _title, members in honour_groups(policy=policy):
         for code, label in members:
             labels[f"honours.{code}"] = label
     return labels
@@ -334,11 +259,11 @@ def selfcheck_profile(answers: dict[str, Any]) -> tuple[dict[str, object], list[
         elif spec.kind == MONEY:
             value = value or 0
         elif spec.kind == INTEGER:
-            value = int(value) if value else 0
+            value = int(value) if value and value != NONE_CHOICE else 0
         elif spec.kind == DATE:
             value = value.isoformat() if value else None
         else:
-            value = value or None
+            value = None if value in (None, "", NONE_CHOICE) else value
         if "." in path:
             section, name = path.split(".", 1)
             profile[section][name] = value
@@ -370,7 +295,42 @@ def _tier_label(policy: Policy | None, tier: str | None) -> str:
     if policy is None or tier is None:
         return ""
     found = policy.tier_by_code[tier]
-    return _pick(found.zh, found.en)
+    return in_active_language(found.zh, found.en)
+
+
+def _headline(evaluation: dict[str, Any], unlocks: list[dict[str, object]]) -> str:
+    """What the result's headline says is certain: a card, a card only if…, case by case, ruled out, or none.
+
+    Never "none" while a "not sure" answer could still lead to a card: the headline and the body agree.
+    """
+    if evaluation["blockers"]:
+        return "blocked"
+    if evaluation["tier"]:
+        return "tier"
+    if unlocks:
+        return "conditional"
+    if evaluation["case_by_case"]:
+        return "case_by_case"
+    return "none"
+
+
+def _conditions(unlocks: list[dict[str, object]], policy: Policy | None) -> list[str]:
+    """One sentence per higher tier a "not sure" answer could lead to, best first: "若…，可申领钻石卡。"."""
+    if policy is None:
+        return []
+    by_tier: dict[str, list[str]] = {}
+    for unlock in unlocks:
+        quoted = str(_(" and ")).join(f"“{question}”" for question in unlock["questions"])
+        alternatives = by_tier.setdefault(str(unlock["tier"]), [])
+        if quoted not in alternatives:
+            alternatives.append(quoted)
+    sentences = []
+    for tier in sorted(by_tier, key=lambda code: policy.tier_by_code[code].rank):
+        sentences.append(
+            str(_("If your answer to %(questions)s is “Yes”, you could apply for the %(tier)s."))
+            % {"questions": str(_(" or ")).join(by_tier[tier]), "tier": _tier_label(policy, tier)}
+        )
+    return sentences
 
 
 def selfcheck_evaluate(
@@ -390,7 +350,7 @@ def selfcheck_evaluate(
     if policy is not None:
         by_number = {benefit.number: benefit for benefit in policy.benefits}
         benefits = [
-            {"number": number, "label": _pick(by_number[number].zh, by_number[number].en)}
+            {"number": number, "label": in_active_language(by_number[number].zh, by_number[number].en)}
             for number in evaluation["benefits"]
         ]
         materials = {material.code: material for material in policy.basic_materials}
@@ -401,12 +361,14 @@ def selfcheck_evaluate(
                 basic.append(
                     {
                         "code": code,
-                        "label": _pick(material.zh, material.en),
-                        "description": _pick(material.description_zh, material.description_en),
+                        "label": in_active_language(material.zh, material.en),
+                        "description": in_active_language(material.description_zh, material.description_en),
                     }
                 )
             else:
-                special.append({"code": code, "label": _pick(evidence_items[code].zh, evidence_items[code].en)})
+                special.append(
+                    {"code": code, "label": in_active_language(evidence_items[code].zh, evidence_items[code].en)}
+                )
         questions = question_labels()
         for unlock in hints["unlocks"]:
             unlocks.append(
@@ -414,10 +376,10 @@ def selfcheck_evaluate(
                     "code": unlock["code"],
                     "tier": unlock["tier"],
                     "tier_label": _tier_label(policy, unlock["tier"]),
-                    "explanation": _pick(unlock["zh"], unlock["en"]),
+                    "explanation": in_active_language(unlock["zh"], unlock["en"]),
                     "questions": [questions.get(name, name) for name in unlock["needs"]],
                     "evidence": [
-                        _pick(evidence_items[code].zh, evidence_items[code].en)
+                        in_active_language(evidence_items[code].zh, evidence_items[code].en)
                         for code in unlock["evidence"]
                         if code in evidence_items
                     ],
@@ -425,11 +387,17 @@ def selfcheck_evaluate(
             )
         blockers = {blocker.code: blocker for blocker in policy.blockers}
         possible_blockers = [
-            {"code": code, "explanation": _pick(blockers[code].explanation.zh, blockers[code].explanation.en)}
+            {
+                "code": code,
+                "explanation": in_active_language(blockers[code].explanation.zh, blockers[code].explanation.en),
+            }
             for code in hints["possible_blockers"]
         ]
     return {
         "evaluation": evaluation,
+        "headline": _headline(evaluation, unlocks),
+        "conditions": _conditions(unlocks, policy),
+        "policy_title": in_active_language(policy.title_zh, policy.title_en) if policy else "",
         "tier_label": _tier_label(policy, evaluation["tier"]),
         "benefits": benefits,
         "basic_materials": basic,

@@ -24,12 +24,13 @@ from eligibility.api import (
     on_date_parse,
     today_local,
 )
-from eligibility.forms import SelfCheckForm
+from eligibility.forms import SelfCheckPageForm
 from eligibility.profile import ProfileError
+from eligibility.questionnaire import Progress, questionnaire_progress, questionnaire_rows
 from eligibility.selectors import catalogue_published, policy_named, stored_policy_source
-from eligibility.selfcheck import selfcheck_evaluate, selfcheck_profile
+from eligibility.selfcheck import selfcheck_evaluate, selfcheck_pages, selfcheck_profile
 
-# The questionnaire's raw answers, so that the result and "change my answers" survive a language switch.
+# The self-check's raw answers, page by page, so that the result and "change" links survive a language switch.
 ANSWERS_SESSION_KEY = "self_check_answers"
 # Read by applications:start (another app): the profile as the engine takes it, without on_date.
 PROFILE_SESSION_KEY = "self_check_profile"
@@ -93,38 +94,83 @@ def api_criteria(request: HttpRequest) -> HttpResponse:
     return _json(criteria_listing(on_date=on_date_parse(request.GET.get("on"), field="on")))
 
 
+def _answers(request: HttpRequest) -> dict[str, Any]:
+    """The self-check's answers so far, as posted page by page (kept in the session, never in a URL)."""
+    answers = request.session.get(ANSWERS_SESSION_KEY)
+    return answers if isinstance(answers, dict) else {}
+
+
+def _go_on(progress: Progress) -> HttpResponse:
+    """To the first page still to answer, or to the check-your-answers page when every page is answered."""
+    if progress.incomplete is not None:
+        return redirect("eligibility:self_check_page", slug=progress.incomplete.slug)
+    return redirect("eligibility:self_check_answers")
+
+
 @require_http_methods(["GET", "POST"])
 def self_check(request: HttpRequest) -> HttpResponse:
-    """The questionnaire; valid answers are kept in the session and the result shown on its own page."""
+    """The start page: what the self-check asks and why; POST starts again with no answers."""
     if request.method == "POST":
-        form = SelfCheckForm(request.POST)
+        request.session.pop(ANSWERS_SESSION_KEY, None)
+        return redirect("eligibility:self_check_page", slug=selfcheck_pages({})[0].slug)
+    answers = _answers(request)
+    progress = questionnaire_progress(answers, today=today_local()) if answers else None
+    context = {"first": selfcheck_pages({})[0], "progress": progress}
+    return render(request, "eligibility/self_check.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def self_check_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One question page; a valid answer is kept and leads to the next page its answers call for."""
+    answers = _answers(request)
+    progress = questionnaire_progress(answers, today=today_local())
+    page = progress.page(slug)
+    if page is None:
+        # Not (or no longer) on this person's way: a page skipped, or one further than they have come.
+        return _go_on(progress)
+    slugs = [item.slug for item in progress.pages]
+    if progress.incomplete is not None and slugs.index(slug) > slugs.index(progress.incomplete.slug):
+        return _go_on(progress)
+    if request.method == "POST":
+        form = SelfCheckPageForm(request.POST, page=page)
         if form.is_valid():
-            request.session[ANSWERS_SESSION_KEY] = {
-                name: value for name, value in request.POST.items() if name in form.fields
-            }
-            return redirect("eligibility:self_check_result")
+            answers = {**answers, **form.submitted(request.POST)}
+            request.session[ANSWERS_SESSION_KEY] = answers
+            return _go_on(questionnaire_progress(answers, today=today_local()))
     else:
-        answers = request.session.get(ANSWERS_SESSION_KEY)
-        form = SelfCheckForm(answers) if answers else SelfCheckForm()
-    return render(request, "eligibility/self_check.html", {"form": form})
+        form = SelfCheckPageForm(page=page, initial={name: answers[name] for name in answers})
+    previous = progress.previous(slug)
+    context = {"form": form, "page": page, "previous": previous, "number": slugs.index(slug) + 1}
+    return render(request, "eligibility/self_check_page.html", context)
 
 
-def _answered(request: HttpRequest) -> SelfCheckForm | None:
-    """The stored answers as a validated form, or None when there are none (or they no longer validate)."""
-    answers = request.session.get(ANSWERS_SESSION_KEY)
+@require_GET
+def self_check_answers(request: HttpRequest) -> HttpResponse:
+    """Check your answers: every question asked with the answer given and a link to change it."""
+    answers = _answers(request)
+    progress = questionnaire_progress(answers, today=today_local())
+    if not answers or progress.incomplete is not None:
+        return _go_on(progress)
+    context = {"sections": questionnaire_rows(progress, answers), "last": progress.pages[-1]}
+    return render(request, "eligibility/self_check_answers.html", context)
+
+
+def _answered(request: HttpRequest) -> Progress | None:
+    """The answers when every page on the person's way is answered, else None."""
+    answers = _answers(request)
     if not answers:
         return None
-    form = SelfCheckForm(answers)
-    return form if form.is_valid() else None
+    progress = questionnaire_progress(answers, today=today_local())
+    return progress if progress.incomplete is None else None
 
 
 @require_GET
 def self_check_result(request: HttpRequest) -> HttpResponse:
-    """Tier, matched criteria, blockers, benefits, materials to prepare, and what "not sure" answers could unlock."""
-    form = _answered(request)
-    if form is None:
+    """What is certain, what depends on the "not sure" answers, why, the services and the materials to prepare."""
+    progress = _answered(request)
+    if progress is None:
         return redirect("eligibility:self_check")
-    profile, unknown = selfcheck_profile(form.cleaned_data)
+    profile, unknown = selfcheck_profile(progress.cleaned)
     result = selfcheck_evaluate(profile=profile, unknown=unknown, today=today_local())
     return render(request, "eligibility/self_check_result.html", result)
 
@@ -132,10 +178,10 @@ def self_check_result(request: HttpRequest) -> HttpResponse:
 @require_POST
 def self_check_apply(request: HttpRequest) -> HttpResponse:
     """Hand the answers over to the application form (applications:start reads the session; login comes first)."""
-    form = _answered(request)
-    if form is None:
+    progress = _answered(request)
+    if progress is None:
         return redirect("eligibility:self_check")
-    profile, _unknown = selfcheck_profile(form.cleaned_data)
+    profile, _unknown = selfcheck_profile(progress.cleaned)
     request.session[PROFILE_SESSION_KEY] = profile
     return HttpResponseRedirect(reverse("applications:start"))
 

@@ -71,13 +71,9 @@ def test_the_self_check_says_the_policy_expired_from_the_day_after(client, path,
 
 def test_the_self_check_result_after_the_lapse_shows_e04_and_the_notice(client):
     with time_machine.travel(DAY_AFTER):
-        answers = {"employer__registered_in_district": "yes", "honour__senior_professional_title": "yes"}
-        from eligibility.forms import SelfCheckForm
+        from tests.eligibility.test_self_check import check
 
-        data = {name: field.initial or "" for name, field in SelfCheckForm().fields.items()}
-        data.update(answers)
-        client.post("/eligibility/self-check/", data)
-        response = client.get("/eligibility/self-check/result/")
+        response = check(client, honour__senior_professional_title="yes")
     assert response.context["evaluation"]["blockers"] == ["E04"]
     assert NOTICE_ZH in response.text
 
@@ -116,9 +112,9 @@ def test_the_eligibility_step_saves_answers_during_the_lapse(client):
         response = client.post(
             f"/applications/{application.pk}/edit/eligibility/",
             {
-                "employer__registered_in_district": "on",
+                "employer__registered_in_district": "True",
                 "education__degree": "doctorate",
-                "education__postgraduate": "on",
+                "education__postgraduate": "True",
                 "requested_tier": "gold",
             },
         )
@@ -246,7 +242,7 @@ def test_an_upgrade_draft_waits_for_the_successor():
 
 
 def test_the_self_check_reopens_on_the_successors_start_date(client):
-    from eligibility.forms import SelfCheckForm
+    from tests.eligibility.test_self_check import check
 
     with time_machine.travel(DAY_AFTER):
         version = policy_version_load(
@@ -254,12 +250,10 @@ def test_the_self_check_reopens_on_the_successors_start_date(client):
         )
         policy_version_publish(version_id=version.pk, actor=None)
     with time_machine.travel(datetime(2026, 12, 28, 9, tzinfo=SHANGHAI)):
-        # The successor's questionnaire: its new honour is asked too.
-        data = {name: field.initial or "" for name, field in SelfCheckForm().fields.items()}
-        data.update({"employer__registered_in_district": "yes", "honour__senior_professional_title": "yes"})
-        assert data["honour__baiyun_young_talent"] == "no"
-        client.post("/eligibility/self-check/", data)
-        response = client.get("/eligibility/self-check/result/")
+        # The successor's questionnaire: its new honour is asked too, among the other honours.
+        response = check(client, honour__senior_professional_title="yes", honour_kinds=["titles", "other"])
+        asked = client.get("/eligibility/self-check/honours-other/").context["form"].fields
+        assert "honour__baiyun_young_talent" in asked
     evaluation = response.context["evaluation"]
     assert (evaluation["policy"], evaluation["tier"], evaluation["blockers"]) == ("baiyun-2027", "diamond", [])
     assert 'id="policy-lapse"' not in response.text

@@ -152,7 +152,7 @@ def test_eligibility_step_saves_the_profile_and_shows_the_evaluation(client, dra
     response = client.post(
         edit_url(draft, "eligibility"),
         {
-            "employer__registered_in_district": "on",
+            "employer__registered_in_district": "True",
             "honours": ["senior_professional_title"],
             "requested_tier": "diamond",
             "stay": "1",
@@ -171,12 +171,12 @@ def test_eligibility_step_saves_the_profile_and_shows_the_evaluation(client, dra
 def test_eligibility_step_refuses_a_tier_the_answers_do_not_back(client, draft):
     response = client.post(
         edit_url(draft, "eligibility"),
-        {"employer__registered_in_district": "on", "requested_tier": "gold"},
+        {"employer__registered_in_district": "True", "requested_tier": "gold"},
     )
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["requested_tier"]
-    assert response.context["form"]["employer__registered_in_district"].value() is True
+    assert response.context["form"]["employer__registered_in_district"].value() == "True"
     draft.refresh_from_db()
     assert draft.requested_tier == ""
 

@@ -6,10 +6,12 @@ import yaml
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from eligibility.catalogue import catalogue_default
 from eligibility.engine import evaluate_data
-from eligibility.openapi import EXAMPLES, FIELD_DESCRIPTIONS, openapi_document
+from eligibility.fields import REGISTRY
+from eligibility.openapi import EXAMPLES, openapi_document
 from eligibility.profile import FIELDS, ProfileError
 
 # The API and the command read the versions the district published.
@@ -170,8 +172,21 @@ def test_openapi_profile_schema_has_every_profile_field_with_its_enum():
         assert name in schema, path
         if spec.choices:
             assert schema[name]["enum"] == [*spec.choices, None]
-        assert schema[name]["description"] == FIELD_DESCRIPTIONS[path]
-    assert sorted(FIELD_DESCRIPTIONS) == sorted(FIELDS)
+        with translation.override("en"):
+            label = str(next(field.label for field in REGISTRY if field.path == path))
+        assert schema[name]["description"].startswith(label), path
+    assert sorted(field.path for field in REGISTRY) == sorted(FIELDS)
+
+
+def test_openapi_describes_a_field_by_its_registry_label_and_article_in_english():
+    profile = openapi_document()["components"]["schemas"]["Profile"]["properties"]
+    assert profile["education"]["properties"]["university"]["description"] == (
+        "Where did you obtain your postgraduate education? (Art. 3(3) item 3)."
+    )
+    assert profile["enterprise"]["properties"]["district_tax_yuan"]["description"] == (
+        "Its annual tax paid to the district treasury (Art. 3(1) item 17, Art. 3(2) item 11, Art. 3(3) item 7). "
+        "In yuan."
+    )
 
 
 def test_openapi_lists_every_honour_code():

@@ -8,6 +8,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from baiyun_talent.envconfig import (
+    admins_from_env,
     database_from_env,
     email_backend_from_env,
     env_bool,
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_ratelimit",
+    "django_guid",
     "accounts",
     "eligibility",
     "applications",
@@ -59,6 +61,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID, or a new one) for every log line, returned in the response.
+    "django_guid.middleware.guid_middleware",
+    # Before the host check and the HTTPS redirect: probes reach the process by its internal address.
+    "baiyun_talent.middleware.ProbeMiddleware",
+    "baiyun_talent.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "baiyun_talent.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -311,15 +318,55 @@ X_FRAME_OPTIONS = "DENY"
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", default=HTTPS)
 OTP_TOTP_ISSUER = "Baiyun Talent Card"
 
+# Error reports (a 500's traceback, a failed task) are mailed to these addresses: "Name <address>, address, ...".
+ADMINS = admins_from_env("ADMINS")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "baiyun_talent.reporting.PersonalDataReporterFilter"
+
+# The request id: taken from the proxy's X-Request-ID when it is a UUID, else made; returned in the response and
+# carried into the Celery tasks the request enqueues (baiyun_talent.celery).
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "EXPOSE_HEADER": False}
+
+# /metrics/ (Prometheus text format) answers a scraper presenting this token ("Authorization: Bearer ...") or a
+# signed-in staff user; empty: staff only.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters long.")
+
+# One JSON object a line (for the log collector), or plain text for reading in a terminal.
+LOG_FORMAT = env_choice("LOG_FORMAT", choices=("json", "plain"), default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "request_id"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # fontTools and WeasyPrint report every step of a font subset or a PDF (cards.fonts, cards.credential) at INFO.
     "loggers": {
+        # Django's own console handler only writes with DEBUG on; the root's writes everything once, as JSON.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "celery": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
+        # django-guid reports at INFO whether each request brought an id.
+        "django_guid": {"level": "WARNING"},
+        # fontTools and WeasyPrint report every step of a font subset or a PDF (cards.fonts, cards.credential) at INFO.
         "fontTools": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
     },

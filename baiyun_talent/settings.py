@@ -221,6 +221,12 @@ APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 
 APPLICANT_MAX_BYTES = env_int("APPLICANT_MAX_MB", default=300, minimum=1) * 1024 * 1024
 # Applications one person may open within 30 days (one at a time; withdrawing and starting again counts).
 APPLICATIONS_PER_30_DAYS = env_int("APPLICATIONS_PER_30_DAYS", default=5, minimum=1)
+# Retention of uploads (applications.retention, 个人信息保护法 第十九条): days after a rejection (long enough for
+# 行政复议 within 60 days and 行政诉讼 within 6 months of the decision), after a withdrawal, and after a draft that was
+# never submitted last changed.
+RETENTION_REJECTED_DAYS = env_int("RETENTION_REJECTED_DAYS", default=365, minimum=1)
+RETENTION_WITHDRAWN_DAYS = env_int("RETENTION_WITHDRAWN_DAYS", default=90, minimum=1)
+RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", default=180, minimum=1)
 # Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
 # Where a draft policy's impact preview reads the stored profiles (eligibility imports no other app).
@@ -280,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
     "notice-email-retry": {
         "task": "applications.tasks.retry_notice_emails",
         "schedule": crontab(minute="*/10"),
+    },
+    # Retention (applications.retention): uploads of applications that ended without a card, and of old drafts.
+    "applications-retention": {
+        "task": "applications.tasks.delete_expired_uploads",
+        "schedule": crontab(hour=2, minute=30),
     },
     # The offline verifiers' status list: signed again if a change was missed, and at least daily.
     "cards-status-list": {

@@ -79,6 +79,7 @@ ROWS = [
     Row("applications:material_remove", "POST", "material",
         own=    "L    A    D    D    D    D    D    D    D",
         foreign="L    D    D    D    D    D    D    D    D"),
+    Row("applications:deleted_files", "GET", "", own="L    D    D    D    D    D    D    A    D"),
     Row("cards:mine", "GET", "", own="L    A    D    D    D    D    D    D    D"),
     Row("cards:detail", "GET", "card",
         own=    "L    A    A    A    A    A    D    A    D",

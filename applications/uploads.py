@@ -1,5 +1,7 @@
 """Recognise uploaded materials by content, refuse what is not a readable scan, and strip what must not be kept."""
 
+from __future__ import annotations
+
 import hashlib
 import io
 import math
@@ -10,7 +12,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import olefile
 from defusedxml import ElementTree
@@ -21,8 +23,11 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+if TYPE_CHECKING:
+    # pypdf is imported where a PDF is checked: it costs every process that starts otherwise (bench/startup.py).
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
 MEBIBYTE = 1024 * 1024
 # An A4 page scanned at 300 dpi is 8.7 megapixels (2480 × 3508), an A3 page 17.4, and phone cameras give 12 to 16
@@ -495,6 +500,8 @@ def _check_pdf(file: IO[bytes]) -> None:
         _("This PDF cannot be read (it may be damaged or incomplete); please save or scan it again."),
         code="corrupt_pdf",
     )
+    from pypdf import PdfReader
+
     file.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -530,6 +537,8 @@ def _check_pdf(file: IO[bytes]) -> None:
 
 def _pdf_has_active_content(reader: PdfReader) -> bool:
     """Walk every object reachable from the trailer (outside page content) looking for what can act on its own."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[tuple[int, int]] = set()
     pending: list[Any] = [reader.trailer]
     while pending:
@@ -555,6 +564,8 @@ def _pdf_has_active_content(reader: PdfReader) -> bool:
 
 
 def _pdf_dictionary_is_active(node: DictionaryObject) -> bool:
+    from pypdf.generic import DictionaryObject, IndirectObject
+
     if not _PDF_ACTIVE_KEYS.isdisjoint(node.keys()):
         return True
     action = node.get("/S")

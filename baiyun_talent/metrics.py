@@ -16,8 +16,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 TASK_OUTCOMES = ("succeeded", "failed", "retried")
 _TASK_COUNT_KEY = "metrics:task:{task}:{outcome}"
-# The default queue and the sub-queues that kombu's Redis transport keeps for message priorities.
-CELERY_QUEUE = "celery"
+# The sub-queues that kombu's Redis transport keeps beside a queue for message priorities.
 _KOMBU_PRIORITY_SEPARATOR = "\x06\x16"
 
 HTTP_REQUESTS = Counter(
@@ -53,6 +52,7 @@ class PortalCollector:
     """What is read when scraped: applications per state, the Celery queue, the tasks' outcomes."""
 
     def collect(self):
+        from django.conf import settings
         from django.db.models import Count
 
         from applications.models import Application
@@ -70,7 +70,7 @@ class PortalCollector:
         queue = GaugeMetricFamily(
             "baiyun_celery_queue_length", "Tasks waiting in the broker for a worker.", labels=["queue"]
         )
-        queue.add_metric([CELERY_QUEUE], celery_queue_length())
+        queue.add_metric([settings.CELERY_TASK_DEFAULT_QUEUE], celery_queue_length())
         yield queue
 
         tasks = CounterMetricFamily(
@@ -91,13 +91,14 @@ class PortalCollector:
 
 
 def celery_queue_length() -> int:
-    """Messages waiting in the Redis broker's default queue; 0 when tasks run in-process (no broker)."""
+    """Messages waiting in the Redis broker's queue; 0 when tasks run in-process (no broker)."""
     from django.conf import settings
 
     if not settings.REDIS_URL:
         return 0
     client = _broker_client()
-    names = [CELERY_QUEUE] + [f"{CELERY_QUEUE}{_KOMBU_PRIORITY_SEPARATOR}{step}" for step in (3, 6, 9)]
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    names = [queue] + [f"{queue}{_KOMBU_PRIORITY_SEPARATOR}{step}" for step in (3, 6, 9)]
     with client.pipeline(transaction=False) as pipeline:
         for name in names:
             pipeline.llen(name)

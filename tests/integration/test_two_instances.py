@@ -201,9 +201,8 @@ def test_what_one_instance_does_the_other_sees(instances, s3_bucket, signing_key
     # A review decision taken through one instance is what the other shows.
     reviewer = browser(address())
     assert log_in(reviewer, second, department.username).status_code == 302
-    response = post(
-        reviewer, second, f"/reviews/applications/{submitted.pk}/transitions/pass_initial/", data={"pass_initial-opinion": "同意"}
-    )
+    decision = f"/reviews/applications/{submitted.pk}/transitions/pass_initial/"
+    response = post(reviewer, second, decision, data={"pass_initial-opinion": "同意"})
     assert response.status_code == 302, response.text
     submitted_applicant = browser(address())
     assert log_in(submitted_applicant, first, submitted.applicant.username).status_code == 302

@@ -105,6 +105,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env(default_sqlite_path=str(VAR_DIR / "db.sqlite3"))}
+# A streaming replica for the statistics pages (baiyun_talent.databases); the tests read the primary in its place.
+STATISTICS_DATABASE_URL = os.environ.get("STATISTICS_DATABASE_URL", "").strip()
+if STATISTICS_DATABASE_URL:
+    DATABASES["statistics"] = {
+        **database_from_env(default_sqlite_path="", environ={"DATABASE_URL": STATISTICS_DATABASE_URL}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["baiyun_talent.databases.StatisticsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = [
     # The queue indexes carry covering columns for PostgreSQL's index-only scans; SQLite, the embedded default,

@@ -208,3 +208,34 @@ def test_metrics_count_requests_queues_and_tasks(client, settings):
 def test_metrics_for_staff_verified_by_a_code(client):
     login_verified(client, UserFactory(is_staff=True))
     assert client.get("/metrics/").status_code == 200
+
+
+def test_statistics_pages_read_from_the_replica_when_there_is_one(client, settings):
+    from django.db import router
+
+    from applications.models import Application as ApplicationModel
+    from baiyun_talent.databases import reads_from_statistics_replica
+
+    settings.STATISTICS_DATABASE_URL = "postgres://replica.internal:5432/baiyun"
+    seen = {}
+
+    def view(request):
+        seen["read"] = router.db_for_read(ApplicationModel)
+        seen["write"] = router.db_for_write(ApplicationModel)
+
+    reads_from_statistics_replica(view)(None)
+    assert seen == {"read": "statistics", "write": "default"}
+    assert router.db_for_read(ApplicationModel) == "default"
+    from django.urls import resolve
+
+    for path in ("/reviews/statistics/", "/services/statistics/", "/services/statistics.csv"):
+        assert resolve(path).func.__wrapped__.__name__ in {"statistics", "statistics_csv"}
+
+
+def test_without_a_replica_the_statistics_read_the_primary():
+    from django.db import router
+
+    from applications.models import Application as ApplicationModel
+    from baiyun_talent.databases import reads_from_statistics_replica
+
+    assert reads_from_statistics_replica(lambda request: router.db_for_read(ApplicationModel))(None) == "default"

@@ -49,6 +49,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("talent", "queue", reverse("reviews:queue", kwargs={"role": "talent_office"})),
         ("desk", "workspace", reverse("accounts:workspace", kwargs={"role": "service_desk"})),
         ("auditor", "queue", reverse("reviews:queue", kwargs={"role": "auditor"})),
+        ("auditor", "deleted-files", reverse("applications:deleted_files")),
     ]
     for username, reviewer in (("demo-wu", "department"), ("demo-zhou", "hr")):
         pk = application_of(username)

@@ -22,7 +22,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 if TYPE_CHECKING:
     # pypdf is imported where a PDF is checked: it costs every process that starts otherwise (bench/startup.py).
@@ -41,6 +41,8 @@ JPEG_SCALES = (1, 2)
 CHUNK_BYTES = 64 * 1024
 HEAD_BYTES = 8 * 1024
 JPEG_QUALITY = 90
+# The EXIF tag of the camera's orientation (TIFF 6.0 tag 274; PIL.ExifTags.Base.Orientation, not imported for one number).
+EXIF_ORIENTATION = 0x0112
 # Lower qualities tried in turn when re-encoding at JPEG_QUALITY would exceed the per-file limit.
 JPEG_QUALITIES = (JPEG_QUALITY, 80, 70)
 DISPLAY_NAME_MAX_LENGTH = 120
@@ -476,7 +478,7 @@ def _without_metadata(image: Image.Image, *, kind: UploadKind) -> Image.Image:
     # (申领指南 六（一）: 材料为文字正向，不可颠倒). Only an image that carries a turning orientation is transposed
     # (in place: the pixels are turned into one new buffer, the old one freed).
     kept = {key: image.info[key] for key in _KEPT_IMAGE_INFO if key in image.info}
-    if image.getexif().get(ExifTags.Base.Orientation, 1) not in (None, 1):
+    if image.getexif().get(EXIF_ORIENTATION, 1) not in (None, 1):
         ImageOps.exif_transpose(image, in_place=True)
     upright = image
     # CMYK JPEGs from print workflows render inconsistently across browsers; reviewers get RGB.

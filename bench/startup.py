@@ -29,14 +29,17 @@ PORTAL_PATH = "/accounts/login/"
 MINIMAL_PATH = "/hello/"
 
 FIRST_RESPONSE = """
-import json, sys, time
+import io, json, sys, time
 started = time.perf_counter()
 from django.core.wsgi import get_wsgi_application
-from django.test import RequestFactory
 application = get_wsgi_application()
 statuses = []
-request = RequestFactory().get(sys.argv[1], HTTP_HOST="localhost")
-response = application(request.environ, lambda status, headers: statuses.append(status))
+environ = {
+    "REQUEST_METHOD": "GET", "PATH_INFO": sys.argv[1], "QUERY_STRING": "", "SERVER_NAME": "localhost",
+    "SERVER_PORT": "80", "HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
+    "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+}
+response = application(environ, lambda status, headers: statuses.append(status))
 b"".join(response)
 heavy = sorted(name for name in sys.argv[2].split(",") if name in sys.modules)
 print(json.dumps({"status": statuses[0], "seconds": time.perf_counter() - started, "heavy": heavy}))

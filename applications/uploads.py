@@ -41,7 +41,7 @@ JPEG_SCALES = (1, 2)
 CHUNK_BYTES = 64 * 1024
 HEAD_BYTES = 8 * 1024
 JPEG_QUALITY = 90
-# The EXIF tag of the camera's orientation (TIFF 6.0 tag 274; PIL.ExifTags.Base.Orientation, not imported for one number).
+# The camera's orientation, EXIF (TIFF 6.0) tag 274: PIL.ExifTags.Base.Orientation, not imported for one number.
 EXIF_ORIENTATION = 0x0112
 # Lower qualities tried in turn when re-encoding at JPEG_QUALITY would exceed the per-file limit.
 JPEG_QUALITIES = (JPEG_QUALITY, 80, 70)

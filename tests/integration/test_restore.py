@@ -1,6 +1,7 @@
 """The backup and restore of docs/deploy.md, done: pg_dump of the database and a copy of the bucket, both restored
 into empty ones, and the portal run on them finds the applications and every file."""
 
+import shutil
 import subprocess
 import sys
 import uuid
@@ -16,6 +17,8 @@ from tests.factories import application_with_materials
 from tests.integration.conftest import worker_environment
 
 VENV_BIN = Path(sys.executable).parent
+# PostgreSQL's client programs, from PATH (Debian's postgresql-client, as in CI).
+PG = {name: shutil.which(name) or name for name in ("createdb", "dropdb", "pg_dump", "pg_restore")}
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL (DATABASE_URL, as in CI)"),
@@ -56,11 +59,11 @@ def restore_database():
     database = connection.settings_dict
     name = f"{database['NAME']}_restore_{uuid.uuid4().hex[:8]}"
     server = ["-h", database["HOST"] or "127.0.0.1", "-p", str(database["PORT"] or 5432), "-U", database["USER"]]
-    subprocess.run(["createdb", *server, name], check=True)  # noqa: S603, S607 - PostgreSQL's client, fixed arguments
+    subprocess.run([PG["createdb"], *server, name], check=True)  # noqa: S603 - PostgreSQL's client, fixed arguments
     try:
         yield name, server
     finally:
-        subprocess.run(["dropdb", *server, "--if-exists", name], check=True)  # noqa: S603, S607
+        subprocess.run([PG["dropdb"], *server, "--if-exists", name], check=True)  # noqa: S603
 
 
 def test_a_dump_and_a_bucket_copy_restore_the_applications_and_their_files(
@@ -84,14 +87,14 @@ def test_a_dump_and_a_bucket_copy_restore_the_applications_and_their_files(
     restore_name, server = restore_database
     dump = tmp_path / "baiyun.dump"
     subprocess.run(  # noqa: S603 - PostgreSQL's client with fixed arguments
-        ["/usr/bin/pg_dump", *server, "--format=custom", "--no-owner", f"--file={dump}", database["NAME"]], check=True
+        [PG["pg_dump"], *server, "--format=custom", "--no-owner", f"--file={dump}", database["NAME"]], check=True
     )
     assert bucket_copy(client, source="live", target="backup") == files
 
     # The disaster: the live bucket loses its files. Restore into the empty database and the emptied bucket.
     bucket_empty(client, "live")
     subprocess.run(  # noqa: S603
-        ["/usr/bin/pg_restore", *server, "--no-owner", "--exit-on-error", f"--dbname={restore_name}", str(dump)],
+        [PG["pg_restore"], *server, "--no-owner", "--exit-on-error", f"--dbname={restore_name}", str(dump)],
         check=True,
     )
     assert bucket_copy(client, source="backup", target="live") == files

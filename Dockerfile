@@ -28,4 +28,5 @@ RUN DEBUG=true python manage.py card_fonts
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "baiyun_talent.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+ENV WEB_CONCURRENCY=4
+CMD ["gunicorn", "-c", "python:baiyun_talent.gunicorn_conf", "baiyun_talent.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -48,7 +48,12 @@ ROLE_PAGES = {
     Role.HR_REVIEWER: (("cards:register", _("Card register")), SERVICE_USES),
     Role.TALENT_OFFICE: (("cards:register", _("Card register")), SERVICE_USES),
     Role.SERVICE_DESK: (("benefits:desk_records", _("Records of your desk")),),
-    Role.AUDITOR: (("cards:register", _("Card register")), ("accounts:lockouts", _("Failed logins")), SERVICE_USES),
+    Role.AUDITOR: (
+        ("cards:register", _("Card register")),
+        ("accounts:lockouts", _("Failed logins")),
+        ("applications:deleted_files", _("Deleted files")),
+        SERVICE_USES,
+    ),
 }
 
 

@@ -4,8 +4,6 @@ import base64
 import io
 from collections.abc import Callable
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -48,6 +46,8 @@ def needs_second_factor(user) -> bool:
 
 
 def _qr_data_uri(text: str) -> str:
+    import qrcode.image.svg  # here: it costs every process that starts otherwise (bench/startup.py)
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     output = io.BytesIO()
     image.save(output)

@@ -13,3 +13,11 @@ def notify_applicant(*, history_entry_id: int) -> None:
 def retry_notice_emails() -> int:
     """Sends again the notices whose e-mail failed (scheduled by Celery beat)."""
     return notices_email_retry()
+
+
+@shared_task
+def delete_expired_uploads() -> int:
+    """Retention: deletes the uploads whose period has run out (scheduled by Celery beat)."""
+    from applications.retention import materials_retention_delete
+
+    return sum(materials_retention_delete().values())

@@ -1,7 +1,10 @@
 """Recognise uploaded materials by content, refuse what is not a readable scan, and strip what must not be kept."""
 
+from __future__ import annotations
+
 import hashlib
 import io
+import math
 import re
 import unicodedata
 import uuid
@@ -9,7 +12,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import olefile
 from defusedxml import ElementTree
@@ -20,17 +23,28 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+if TYPE_CHECKING:
+    # pypdf is imported where a PDF is checked: it costs every process that starts otherwise (bench/startup.py).
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
 MEBIBYTE = 1024 * 1024
 # An A4 page scanned at 300 dpi is 8.7 megapixels (2480 × 3508), an A3 page 17.4, and phone cameras give 12 to 16
-# by default. Checked from the header before any pixel is decoded, so decoding one upload costs at most
-# 20 megapixels (80 MB as RGBA) and about a second of CPU (bench/uploads.py).
+# by default. Checked from the header before any pixel is decoded, so decoding one upload holds at most
+# 20 megapixels (80 MB as RGBA, 60 MB as an RGB JPEG) besides the encoded result (at most the per-file limit) and
+# costs about a second of CPU (bench/uploads.py). A JPEG of up to four times as many (a 22 or 50 MP phone photo) is
+# decoded at half its width and height, within the same bound; its entropy decoding, which no scale avoids, stays
+# within four times the limit's.
 DEFAULT_MAX_PIXELS = 20_000_000
+JPEG_SCALES = (1, 2)
 CHUNK_BYTES = 64 * 1024
 HEAD_BYTES = 8 * 1024
 JPEG_QUALITY = 90
+# The camera's orientation, EXIF (TIFF 6.0) tag 274: PIL.ExifTags.Base.Orientation, not imported for one number.
+EXIF_ORIENTATION = 0x0112
+# Lower qualities tried in turn when re-encoding at JPEG_QUALITY would exceed the per-file limit.
+JPEG_QUALITIES = (JPEG_QUALITY, 80, 70)
 DISPLAY_NAME_MAX_LENGTH = 120
 # 二代身份证 photo standard (GA 461): 358 × 441 px, 26 × 32 mm at 350 dpi.
 ID_PHOTO_SIZE = (358, 441)
@@ -265,8 +279,12 @@ def inspect_upload(file: Any, *, max_bytes: int, max_pixels: int = DEFAULT_MAX_P
     kind = _sniff(head)
     display_name = name_for_kind(safe_display_name(getattr(file, "name", None) or ""), kind=kind)
     if kind in IMAGE_KINDS:
-        data = b"".join(_chunks(file, max_bytes=max_bytes))
-        return _inspect_image(data=data, kind=kind, display_name=display_name, max_pixels=max_pixels)
+        # Counted first, whatever .size claimed; then decoded from the file itself.
+        for _chunk in _chunks(file, max_bytes=max_bytes):
+            pass
+        return _inspect_image(
+            file=file, kind=kind, display_name=display_name, max_pixels=max_pixels, max_bytes=max_bytes
+        )
 
     digest = hashlib.sha256()
     size = 0
@@ -359,8 +377,14 @@ def _encrypted() -> ValidationError:
     )
 
 
-def _inspect_image(*, data: bytes, kind: UploadKind, display_name: str, max_pixels: int) -> InspectedFile:
-    """Decode and re-encode, so metadata is gone and any payload hidden beside the pixels is not stored."""
+def _inspect_image(
+    *, file: IO[bytes], kind: UploadKind, display_name: str, max_pixels: int, max_bytes: int
+) -> InspectedFile:
+    """Decode and re-encode, so metadata is gone and any payload hidden beside the pixels is not stored.
+
+    Memory is bounded by the decoded pixels (at most max_pixels, 4 bytes each) plus the encoded result (at most
+    max_bytes): the upload is read from its file (on disk above 2 MB), never copied whole into memory.
+    """
     corrupt = ValidationError(
         _("This image cannot be read (it may be damaged or incomplete); please scan it again."),
         code="corrupt_image",
@@ -370,26 +394,26 @@ def _inspect_image(*, data: bytes, kind: UploadKind, display_name: str, max_pixe
     # concurrent thread can do is see these filters for a moment.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        file.seek(0)
         try:
-            image = Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS[kind])
+            image = Image.open(file, formats=_PILLOW_FORMATS[kind])
         except Image.DecompressionBombError:
             raise _too_many_pixels(max_pixels) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
             raise corrupt from None
         with image:
-            if image.width * image.height > max_pixels:
+            if kind == UploadKind.JPEG:
+                _jpeg_decode_within(image, max_pixels=max_pixels)
+            elif image.width * image.height > max_pixels:
                 raise _too_many_pixels(max_pixels)
             try:
                 image.load()
                 clean = _without_metadata(image, kind=kind)
-                output = io.BytesIO()
-                if kind == UploadKind.JPEG:
-                    clean.save(output, format="JPEG", quality=JPEG_QUALITY)
-                else:
-                    clean.save(output, format=_PILLOW_FORMATS[kind][0])
+                content, (width, height) = _encoded_within(clean, kind=kind, max_bytes=max_bytes)
+            except ValidationError:
+                raise
             except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError):
                 raise corrupt from None
-    content = output.getvalue()
     return InspectedFile(
         kind=kind,
         content_type=CONTENT_TYPES[kind],
@@ -397,19 +421,65 @@ def _inspect_image(*, data: bytes, kind: UploadKind, display_name: str, max_pixe
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         display_name=display_name,
-        width=clean.width,
-        height=clean.height,
+        width=width,
+        height=height,
         content=content,
     )
+
+
+def _jpeg_decode_within(image: Image.Image, *, max_pixels: int) -> None:
+    """A JPEG decodes at half its size directly from its DCT coefficients (Pillow's draft): a photo above the limit
+    is decoded, and stored, at half its width and height when that is within it, and refused otherwise."""
+    width, height = image.size
+    for scale in JPEG_SCALES:
+        if math.ceil(width / scale) * math.ceil(height / scale) <= max_pixels:
+            break
+    else:
+        raise _too_many_pixels(max_pixels)
+    if scale > 1:
+        image.draft(image.mode, (width // scale, height // scale))
+
+
+def _encoded_within(image: Image.Image, *, kind: UploadKind, max_bytes: int) -> tuple[bytes, tuple[int, int]]:
+    """The image encoded in its own format, never larger than the limit the upload passed, and its size.
+
+    Re-encoding can grow a file (another encoder, quality or compression than the sender's): a JPEG is encoded
+    again at lower qualities, a PNG with its thorough compression, and any kind is halved in size until it fits
+    (a scan stays legible at half its resolution; the limit is about 10 MB, so this is rare).
+    """
+    for _attempt in range(4):
+        if kind == UploadKind.JPEG:
+            for quality in JPEG_QUALITIES:
+                content = _encoded(image, kind=kind, quality=quality)
+                if len(content) <= max_bytes:
+                    return content, image.size
+        else:
+            # PNG's thorough compression costs several times the CPU: tried only when the quick one is too large.
+            for optimize in (False, True) if kind == UploadKind.PNG else (False,):
+                content = _encoded(image, kind=kind, optimize=optimize)
+                if len(content) <= max_bytes:
+                    return content, image.size
+        image = image.reduce(2)
+    raise _too_large(max_bytes)
+
+
+def _encoded(image: Image.Image, *, kind: UploadKind, quality: int = JPEG_QUALITY, optimize: bool = False) -> bytes:
+    output = io.BytesIO()
+    if kind == UploadKind.JPEG:
+        image.save(output, format="JPEG", quality=quality)
+    else:
+        image.save(output, format=_PILLOW_FORMATS[kind][0], optimize=optimize)
+    return output.getvalue()
 
 
 def _without_metadata(image: Image.Image, *, kind: UploadKind) -> Image.Image:
     """The first frame, upright as the camera meant it, with nothing but pixels and transparency."""
     # Applying the EXIF orientation first keeps phone photos of documents upright once EXIF is dropped
-    # (申领指南 六（一）: 材料为文字正向，不可颠倒).
+    # (申领指南 六（一）: 材料为文字正向，不可颠倒). Only an image that carries a turning orientation is transposed
+    # (in place: the pixels are turned into one new buffer, the old one freed).
     kept = {key: image.info[key] for key in _KEPT_IMAGE_INFO if key in image.info}
-    # In place: an upright image is not copied, so decoding holds one set of pixels, not two.
-    ImageOps.exif_transpose(image, in_place=True)
+    if image.getexif().get(EXIF_ORIENTATION, 1) not in (None, 1):
+        ImageOps.exif_transpose(image, in_place=True)
     upright = image
     # CMYK JPEGs from print workflows render inconsistently across browsers; reviewers get RGB.
     if kind == UploadKind.JPEG and upright.mode not in {"L", "RGB"}:
@@ -432,6 +502,8 @@ def _check_pdf(file: IO[bytes]) -> None:
         _("This PDF cannot be read (it may be damaged or incomplete); please save or scan it again."),
         code="corrupt_pdf",
     )
+    from pypdf import PdfReader
+
     file.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -467,6 +539,8 @@ def _check_pdf(file: IO[bytes]) -> None:
 
 def _pdf_has_active_content(reader: PdfReader) -> bool:
     """Walk every object reachable from the trailer (outside page content) looking for what can act on its own."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[tuple[int, int]] = set()
     pending: list[Any] = [reader.trailer]
     while pending:
@@ -492,6 +566,8 @@ def _pdf_has_active_content(reader: PdfReader) -> bool:
 
 
 def _pdf_dictionary_is_active(node: DictionaryObject) -> bool:
+    from pypdf.generic import DictionaryObject, IndirectObject
+
     if not _PDF_ACTIVE_KEYS.isdisjoint(node.keys()):
         return True
     action = node.get("/S")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("materials/<int:pk>/download/", views.material_download, name="material_download"),
     path("materials/<int:pk>/remove/", views.material_remove, name="material_remove"),
+    path("deleted-files/", views.deleted_files, name="deleted_files"),
 ]

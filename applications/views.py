@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from applications.forms import (
     criterion_name,
 )
 from applications.models import Application, Material, Tier
+from applications.retention import materials_deleted, retention_rules
 from applications.selectors import (
     application_for_detail,
     application_timeline,
@@ -95,6 +97,7 @@ FIELD_STEPS = {
     "declaration": "submit",
     "policy": "eligibility",
 }
+DELETED_FILES_PER_PAGE = 100
 TRANSITION_LABELS = {spec.name: spec.label for spec in TRANSITIONS}
 DOWNLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -534,3 +537,22 @@ def employer_home(request: HttpRequest) -> HttpResponse:
         "employers": list(request.user.employers.all()),
     }
     return render(request, "applications/employer_home.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def deleted_files(request: HttpRequest) -> HttpResponse:
+    """The auditor's record of the uploads whose files were deleted (retention, or removed by the applicant)."""
+    if not request.user.has_role(Role.AUDITOR):
+        raise Http404
+    access_log_record(user=request.user, action="view_deleted_files", obj=request.user, role=Role.AUDITOR.value)
+    page = Paginator(materials_deleted(), DELETED_FILES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "material": material,
+            "label": material_label(material.item)[0],
+            "state": material.application.get_state_display(),
+        }
+        for material in page
+    ]
+    return render(request, "applications/deleted_files.html", {"page": page, "rows": rows, "rules": retention_rules()})

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Mapping
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -95,3 +96,16 @@ def email_backend_from_env(*, debug: bool, environ: Mapping[str, str] = os.envir
     if "." not in raw:
         raise ImproperlyConfigured(f"EMAIL_BACKEND must be console, smtp, locmem, file or a dotted path, not {raw!r}.")
     return raw
+
+
+def admins_from_env(name: str, *, environ: Mapping[str, str] = os.environ) -> list[tuple[str, str]]:
+    """`Name <address>, address, ...` as Django's ADMINS; each must be an e-mail address."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return []
+    admins = []
+    for display, address in getaddresses([raw]):
+        if "@" not in address or " " in address:
+            raise ImproperlyConfigured(f"{name} must be e-mail addresses separated by commas, not {raw!r}.")
+        admins.append((display or address, address))
+    return admins

@@ -8,6 +8,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from baiyun_talent.envconfig import (
+    admins_from_env,
     database_from_env,
     email_backend_from_env,
     env_bool,
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_ratelimit",
+    "django_guid",
     "accounts",
     "eligibility",
     "applications",
@@ -61,6 +63,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID, or a new one) for every log line, returned in the response.
+    "django_guid.middleware.guid_middleware",
+    # Before the host check and the HTTPS redirect: probes reach the process by its internal address.
+    "baiyun_talent.middleware.ProbeMiddleware",
+    "baiyun_talent.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "baiyun_talent.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,6 +109,14 @@ TEMPLATES = [
 FORM_RENDERER = "baiyun_talent.forms.PortalFormRenderer"
 
 DATABASES = {"default": database_from_env(default_sqlite_path=str(VAR_DIR / "db.sqlite3"))}
+# A streaming replica for the statistics pages (baiyun_talent.databases); the tests read the primary in its place.
+STATISTICS_DATABASE_URL = os.environ.get("STATISTICS_DATABASE_URL", "").strip()
+if STATISTICS_DATABASE_URL:
+    DATABASES["statistics"] = {
+        **database_from_env(default_sqlite_path="", environ={"DATABASE_URL": STATISTICS_DATABASE_URL}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["baiyun_talent.databases.StatisticsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = [
     # The queue indexes carry covering columns for PostgreSQL's index-only scans; SQLite, the embedded default,
@@ -218,6 +233,12 @@ APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 
 APPLICANT_MAX_BYTES = env_int("APPLICANT_MAX_MB", default=300, minimum=1) * 1024 * 1024
 # Applications one person may open within 30 days (one at a time; withdrawing and starting again counts).
 APPLICATIONS_PER_30_DAYS = env_int("APPLICATIONS_PER_30_DAYS", default=5, minimum=1)
+# Retention of uploads (applications.retention, 个人信息保护法 第十九条): days after a rejection (long enough for
+# 行政复议 within 60 days and 行政诉讼 within 6 months of the decision), after a withdrawal, and after a draft that was
+# never submitted last changed.
+RETENTION_REJECTED_DAYS = env_int("RETENTION_REJECTED_DAYS", default=365, minimum=1)
+RETENTION_WITHDRAWN_DAYS = env_int("RETENTION_WITHDRAWN_DAYS", default=90, minimum=1)
+RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", default=180, minimum=1)
 # Requests per minute and client address to the public eligibility API (/api/v1/); 0 turns the limit off.
 ELIGIBILITY_API_RATE_LIMIT = env_int("ELIGIBILITY_API_RATE_LIMIT", default=60)
 # Where a draft policy's impact preview reads the stored profiles (eligibility imports no other app).
@@ -248,6 +269,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# The queue the portal's tasks go to: deployments that share one Redis give each its own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "").strip() or "celery"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -278,6 +301,11 @@ CELERY_BEAT_SCHEDULE = {
     "notice-email-retry": {
         "task": "applications.tasks.retry_notice_emails",
         "schedule": crontab(minute="*/10"),
+    },
+    # Retention (applications.retention): uploads of applications that ended without a card, and of old drafts.
+    "applications-retention": {
+        "task": "applications.tasks.delete_expired_uploads",
+        "schedule": crontab(hour=2, minute=30),
     },
     # The offline verifiers' status list: signed again if a change was missed, and at least daily.
     "cards-status-list": {
@@ -316,15 +344,55 @@ X_FRAME_OPTIONS = "DENY"
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", default=HTTPS)
 OTP_TOTP_ISSUER = "Baiyun Talent Card"
 
+# Error reports (a 500's traceback, a failed task) are mailed to these addresses: "Name <address>, address, ...".
+ADMINS = admins_from_env("ADMINS")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "baiyun_talent.reporting.PersonalDataReporterFilter"
+
+# The request id: taken from the proxy's X-Request-ID when it is a UUID, else made; returned in the response and
+# carried into the Celery tasks the request enqueues (baiyun_talent.celery).
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "EXPOSE_HEADER": False}
+
+# /metrics/ (Prometheus text format) answers a scraper presenting this token ("Authorization: Bearer ...") or a
+# signed-in staff user; empty: staff only.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters long.")
+
+# One JSON object a line (for the log collector), or plain text for reading in a terminal.
+LOG_FORMAT = env_choice("LOG_FORMAT", choices=("json", "plain"), default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "request_id"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # fontTools and WeasyPrint report every step of a font subset or a PDF (cards.fonts, cards.credential) at INFO.
     "loggers": {
+        # Django's own console handler only writes with DEBUG on; the root's writes everything once, as JSON.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "celery": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
+        # django-guid reports at INFO whether each request brought an id.
+        "django_guid": {"level": "WARNING"},
+        # fontTools and WeasyPrint report every step of a font subset or a PDF (cards.fonts, cards.credential) at INFO.
         "fontTools": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         # Tasks run in the request when there is no broker: their "succeeded in" lines would only be noise then.

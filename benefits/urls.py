@@ -1,5 +1,6 @@
 from django.urls import path
 
+from baiyun_talent.databases import reads_from_statistics_replica
 from benefits import views
 
 app_name = "benefits"
@@ -16,6 +17,6 @@ urlpatterns = [
     path("desk/card/done/", views.desk_card_clear, name="desk_card_clear"),
     path("desk/records/", views.desk_records, name="desk_records"),
     path("desk/bookings/<int:pk>/", views.desk_booking, name="desk_booking"),
-    path("statistics/", views.statistics, name="statistics"),
-    path("statistics.csv", views.statistics_csv, name="statistics_csv"),
+    path("statistics/", reads_from_statistics_replica(views.statistics), name="statistics"),
+    path("statistics.csv", reads_from_statistics_replica(views.statistics_csv), name="statistics_csv"),
 ]

@@ -8,15 +8,19 @@ SC, then to HanaMin A/B (CJK Extensions A to F), Noto Sans Arabic (Uyghur) and N
 renders, and only a rare one costs more time.
 """
 
+from __future__ import annotations
+
 import hashlib
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from fontTools import subset
-from fontTools.ttLib import TTFont
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 SOURCE_FAMILY = "Noto Sans CJK SC"
 FAMILY = "Baiyun Card Sans"
@@ -115,6 +119,10 @@ def card_fonts_build(*, force: bool = False) -> list[Path]:
         stamp = _stamp(source, index, codepoints)
         if not force and target.exists() and stamp_path.exists() and stamp_path.read_text() == stamp:
             continue
+        # Imported here: fontTools costs every process that starts otherwise (bench/startup.py).
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+
         font = TTFont(source, fontNumber=index, lazy=True)
         options = subset.Options()
         # Names are written horizontally without OpenType features: the layout tables would triple the build time.

@@ -8,14 +8,14 @@ import base64
 import functools
 import io
 
-import qrcode
-
 
 @functools.lru_cache(maxsize=512)
 def qr_png(text: str) -> bytes:
     """A 1-bit PNG of `text`; medium error correction survives a scratched print, the 4-module margin is the
     standard's quiet zone that phone cameras need. Drawn once per text: choosing the best of the eight masks in
     pure Python takes longer than laying out the whole card."""
+    import qrcode  # here: it costs every process that starts otherwise (bench/startup.py)
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=6, border=4)
     code.add_data(text)
     code.make(fit=True)

@@ -9,8 +9,6 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from applications.models import Kind, Tier
 from applications.workflow import State
@@ -82,6 +80,9 @@ def csv_lines(rows: Iterable[QueueRow]) -> Iterator[str]:
 
 def xlsx_bytes(rows: Iterable[QueueRow]) -> tuple[bytes, int]:
     """The .xlsx export (a write-only workbook, so memory stays flat) and its number of rows."""
+    # Imported here: openpyxl costs every process that starts a noticeable part of its start-up (bench/startup.py).
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Applications"))
     sheet.append(export_header())
@@ -94,8 +95,10 @@ def xlsx_bytes(rows: Iterable[QueueRow]) -> tuple[bytes, int]:
     return output.getvalue(), count
 
 
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
+def _text_cell(sheet, value: str):
     """A cell stored as text: openpyxl would otherwise write a value starting with "=" as a live formula."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell

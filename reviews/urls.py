@@ -1,11 +1,12 @@
 from django.urls import path
 
+from baiyun_talent.databases import reads_from_statistics_replica
 from reviews import views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/", reads_from_statistics_replica(views.statistics), name="statistics"),
     path("exports/", views.exports, name="exports"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("applications/<int:pk>/", views.application, name="application"),

@@ -56,6 +56,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("demo-lin", "my-services", reverse("benefits:mine")),
         ("auditor", "queue", reverse("reviews:queue", kwargs={"role": "auditor"})),
         ("talent", "service-uses", reverse("benefits:statistics")),
+        ("auditor", "deleted-files", reverse("applications:deleted_files")),
     ]
     for username, reviewer in (("demo-wu", "department"), ("demo-zhou", "hr")):
         pk = application_of(username)

@@ -24,6 +24,10 @@ PRODUCTION_ENV = {
     "S3_SECRET_ACCESS_KEY": "minio-secret",
     "S3_ENDPOINT_URL": "http://minio:9000",
     "EMAIL_BACKEND": "smtp",
+    "ADMINS": "值班室 <ops@talent.by.gov.cn>",
+    "METRICS_TOKEN": "metrics-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "STATISTICS_DATABASE_URL": "postgres://baiyun:secret@db-replica:5432/baiyun",
+    "LOG_FORMAT": "json",
 }
 
 

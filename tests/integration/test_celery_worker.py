@@ -1,5 +1,6 @@
 import email
 import email.policy
+import json
 import subprocess
 import sys
 import time
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_guid import set_guid
 
 from applications.models import Notice
 from applications.services import application_transition
@@ -25,19 +27,23 @@ def test_a_real_worker_sends_the_notice_of_a_submission(tmp_path):
     log = tmp_path / "worker.log"
     output = log.open("wb")
     worker = subprocess.Popen(  # noqa: S603 - the venv's own celery with fixed arguments
-        [str(VENV_BIN / "celery"), "-A", "baiyun_talent", "worker", "--pool=solo", "-Q", queue, "-l", "WARNING"],
+        [str(VENV_BIN / "celery"), "-A", "baiyun_talent", "worker", "--pool=solo", "-Q", queue, "-l", "INFO"],
         cwd=settings.BASE_DIR,
-        env=worker_environment(var_dir=tmp_path),
+        env={**worker_environment(var_dir=tmp_path), "LOG_FORMAT": "json"},
         stdout=output,
         stderr=subprocess.STDOUT,
     )
     previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
     app.conf.update(task_always_eager=False, task_default_queue=queue, broker_url=settings.REDIS_URL)
+    request_id = uuid.uuid4().hex
     try:
         application = application_with_materials(route="gold")
         application.applicant.language = "en"
         application.applicant.save(update_fields=["language"])
+        # As the request that submits it: its id goes with the task into the worker's log lines.
+        set_guid(request_id)
         application_transition(application_id=application.pk, name="submit", actor=application.applicant)
+        set_guid(None)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             notice = Notice.objects.filter(application=application, emailed_at__isnull=False).first()
@@ -51,6 +57,10 @@ def test_a_real_worker_sends_the_notice_of_a_submission(tmp_path):
         worker.terminate()
         worker.wait(timeout=20)
         output.close()
+    records = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    task = "Task applications.tasks.notify_applicant"
+    finished = [record for record in records if record["message"].startswith(task) and "succeeded" in record["message"]]
+    assert [record["request_id"] for record in finished] == [request_id]
     assert notice.recipient == application.applicant
     assert notice.emailed_to == application.email
     mails = list((tmp_path / "mail").iterdir())

@@ -79,6 +79,7 @@ ROWS = [
     Row("applications:material_remove", "POST", "material",
         own=    "L    A    D    D    D    D    D    D    D",
         foreign="L    D    D    D    D    D    D    D    D"),
+    Row("applications:deleted_files", "GET", "", own="L    D    D    D    D    D    D    A    D"),
     Row("cards:mine", "GET", "", own="L    A    D    D    D    D    D    D    D"),
     Row("cards:detail", "GET", "card",
         own=    "L    A    A    A    A    A    D    A    D",
@@ -189,6 +190,11 @@ ROWS = [
     Row("benefits:statistics_csv", "GET", "", own="L    D    D    D    A    A    D    A    D"),
     Row("set_language", "POST", "", data={"language": "en", "next": "/"},
         own="A    A    A    A    A    A    A    A    A"),
+    # Operations: the probes answer anyone (they say only "ok" or which dependency failed); the metrics need the
+    # scraper's token or staff verified by a code.
+    Row("healthz", "GET", "", own="A    A    A    A    A    A    A    A    A"),
+    Row("readyz", "GET", "", own="A    A    A    A    A    A    A    A    A"),
+    Row("metrics", "GET", "", own="D    D    D    D    D    D    D    D    A"),
 ]
 # fmt: on
 

@@ -13,7 +13,6 @@ from accounts.roles import Role
 from applications.models import Application, HistoryEntry
 from applications.services import application_transition
 from reviews.models import ExportStatus, QueueExport
-from reviews.statistics import stage_durations
 from tests.factories import EmployerFactory, UserFactory, application_with_materials
 from tests.reviews.conftest import bulk_applications
 
@@ -235,22 +234,6 @@ def test_statistics_counts_by_tier_state_department_and_month(client, employer, 
     month = timezone.localtime(timezone.now() - timedelta(days=3)).strftime("%Y-%m")
     assert tables["months"] == [(month, 4)]
     assert "<svg" in response.content.decode()
-
-
-def test_statistics_median_time_per_stage():
-    start = timezone.now()
-    history = [
-        (1, "draft", "submitted", start),
-        (1, "submitted", "initial_passed", start + timedelta(days=2)),
-        (2, "draft", "submitted", start),
-        (2, "submitted", "initial_passed", start + timedelta(days=4)),
-        (3, "draft", "submitted", start),
-        (3, "submitted", "returned", start + timedelta(days=9)),
-        (1, "initial_passed", "second_passed", start + timedelta(days=3)),
-    ]
-    durations = stage_durations(history=sorted(history, key=lambda row: (row[0], row[3])))
-    assert sorted(durations["submitted"]) == [timedelta(days=2), timedelta(days=4), timedelta(days=9)]
-    assert durations["initial_passed"] == [timedelta(days=1)]
 
 
 def test_statistics_page_shows_the_median_from_history(client, hr_reviewer):

@@ -74,9 +74,9 @@ def stage_medians(*, scope: QuerySet[Application]) -> list[tuple[str, float, int
         if not count:
             continue
         middle = list(
-            times.filter(state=state).order_by("duration").values_list("duration", flat=True)[
-                (count - 1) // 2 : count // 2 + 1
-            ]
+            times.filter(state=state)
+            .order_by("duration")
+            .values_list("duration", flat=True)[(count - 1) // 2 : count // 2 + 1]
         )
         medians.append((str(state.label), statistics.median(middle).total_seconds() / 86400, count))
     return medians

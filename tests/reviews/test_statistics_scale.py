@@ -57,7 +57,7 @@ def recount(*, scope) -> list[tuple[str, float, int]]:
 
 
 def random_history(applications: list[Application], *, seed: int) -> None:
-    generator = random.Random(seed)
+    generator = random.Random(seed)  # noqa: S311 - a reproducible data set, no secret
     start = timezone.now() - timedelta(days=400)
     entries = []
     for application in applications:
@@ -69,7 +69,9 @@ def random_history(applications: list[Application], *, seed: int) -> None:
             source = state if generator.random() > 0.05 else generator.choice(list(NEXT))
             # Some entries share a moment: the order is then the entries' ids, as the history shows them.
             if generator.random() > 0.1:
-                moment += timedelta(seconds=generator.randint(1, 86400 * 30), microseconds=generator.randint(0, 999_999))
+                moment += timedelta(
+                    seconds=generator.randint(1, 86400 * 30), microseconds=generator.randint(0, 999_999)
+                )
             entries.append(
                 HistoryEntry(
                     application=application,
@@ -108,7 +110,7 @@ def test_the_backfill_writes_each_stage_time_once(employer):
 
 def test_transitions_store_the_stage_times_the_recount_finds():
     hr = UserFactory(roles=[Role.HR_REVIEWER])
-    generator = random.Random(11)
+    generator = random.Random(11)  # noqa: S311 - a reproducible data set, no secret
     with time_machine.travel(timezone.now() - timedelta(days=60), tick=False) as clock:
         for _index in range(5):
             application = application_with_materials(route="gold", submit=True)

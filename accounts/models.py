@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.validators import validate_uscc, validate_username
+from accounts.writes import WriteSignallingQuerySet
 
 
 class BilingualNameMixin(models.Model):
@@ -32,7 +33,7 @@ class BilingualNameMixin(models.Model):
         return self.name
 
 
-class CodeManager(models.Manager):
+class CodeManager(models.Manager.from_queryset(WriteSignallingQuerySet)):
     def get_by_natural_key(self, code: str):
         return self.get(code=code)
 
@@ -53,7 +54,7 @@ class Department(BilingualNameMixin):
         return (self.code,)
 
 
-class EmployerManager(models.Manager):
+class EmployerManager(models.Manager.from_queryset(WriteSignallingQuerySet)):
     def get_by_natural_key(self, uscc: str):
         return self.get(uscc=uscc, confirmed=True)
 

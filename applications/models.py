@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import AppendOnlyModel, Department, Employer
 from accounts.roles import Role
+from accounts.writes import WriteSignallingQuerySet
 from applications.identity import DocumentType, mask_identity_number
 from applications.workflow import OPEN_STATES, TRANSITIONS, State, transition_permission
 
@@ -137,6 +138,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         db_persist=True,
         verbose_name=_("queue priority"),
     )
+
+    # Bulk writes are announced (accounts.writes): the reviewers' caches follow every write of an application.
+    objects = WriteSignallingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.writes import WriteSignallingQuerySet
 from applications.workflow import WAITING_STATES, State
 
 
@@ -25,6 +26,8 @@ class StageDeadline(models.Model):
     unit = models.CharField(
         _("counted in"), max_length=15, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
     )
+
+    objects = WriteSignallingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service commitment of a stage (the district's own, not set by the policy)")

@@ -34,7 +34,7 @@ def seed(*, total: int = 100_000) -> None:
     """Idempotent: tops the applications up to `total`."""
     demo_data_seed()
     existing = Application.objects.count()
-    # bulk_create sends no post_save: whatever the dashboards cached before is dropped here.
+    # Redis may keep pages of a database seeded by an earlier run: start afresh.
     cache_versions_bump(QUEUE_VERSION, CHOICES_VERSION, DEADLINES_VERSION)
     if existing >= total:
         return

@@ -5,8 +5,8 @@ Two kinds of entries:
   token; a write replaces the token (reviews/signals.py), so every entry made before it is never read again and
   simply expires. Bulk writes (QuerySet.update(), bulk_create(), bulk_update()) of the models a queue shows send a
   signal of their own (accounts.writes), so no write path has to remember the versions. Tokens are random rather
-  than counters, so a token evicted from the cache cannot come back with a value that old entries were stored under. These caches are
-  on when the cache is shared by every process (Redis in production): a per-process cache (the local-memory default
+  than counters, so a token evicted from the cache cannot come back with a value that old entries were stored
+  under. These caches are on when the cache is shared by every process (Redis in production): a per-process cache (the local-memory default
   of development and tests) could not be invalidated from another process, so they are off there unless
   REVIEWS_QUEUE_CACHE says otherwise.
 - Rendered fragments (the rows, the filter form, the bulk form) live under a key made of everything they show, so they

@@ -6,9 +6,9 @@ Two kinds of entries:
   simply expires. Bulk writes (QuerySet.update(), bulk_create(), bulk_update()) of the models a queue shows send a
   signal of their own (accounts.writes), so no write path has to remember the versions. Tokens are random rather
   than counters, so a token evicted from the cache cannot come back with a value that old entries were stored
-  under. These caches are on when the cache is shared by every process (Redis in production): a per-process cache (the local-memory default
-  of development and tests) could not be invalidated from another process, so they are off there unless
-  REVIEWS_QUEUE_CACHE says otherwise.
+  under. These caches are on when the cache is shared by every process (Redis in production): a per-process cache
+  (the local-memory default of development and tests) could not be invalidated from another process, so they are
+  off there unless REVIEWS_QUEUE_CACHE says otherwise.
 - Rendered fragments (the rows, the filter form, the bulk form) live under a key made of everything they show, so they
   need no invalidation and are always on.
 Keys also carry a digest of the code, templates and translations that produce the values, so a deployment never

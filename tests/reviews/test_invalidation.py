@@ -69,9 +69,7 @@ def _application_writes(employer):
     }
 
 
-@pytest.mark.parametrize(
-    "write", ["update", "related update", "bulk_update", "bulk_create", "save", "queryset delete"]
-)
+@pytest.mark.parametrize("write", ["update", "related update", "bulk_update", "bulk_create", "save", "queryset delete"])
 def test_every_kind_of_application_write_moves_the_queue_version(employer, write):
     bulk_applications(3, employer=employer)
     assert_moves(FOLLOWED[Application], _application_writes(employer)[write])

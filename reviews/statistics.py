@@ -16,7 +16,7 @@ from applications.rules import department_ids
 from applications.selectors import applications_visible_to
 from applications.workflow import WAITING_STATES, State
 from reviews.caching import QUEUE_VERSION, cache_key, cache_version, cached, queue_cache_enabled
-from reviews.selectors import CASE_BY_CASE
+from reviews.queues import CASE_BY_CASE
 
 
 @dataclass(frozen=True)

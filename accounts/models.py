@@ -127,6 +127,8 @@ class User(AbstractUser):
     )
     # Raised when every other session of the user must end (enrolling a second factor): part of the session hash.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # Replaced whenever the user's roles or departments change (accounts.scope): a session keeps them until then.
+    scope_stamp = models.CharField(max_length=32, blank=True, editable=False)
     full_name = models.CharField(_("real name"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
     departments = models.ManyToManyField(
@@ -175,6 +177,11 @@ class User(AbstractUser):
         if not self.is_authenticated or not self.is_active:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True)) & frozenset(Role.values)
+
+    @cached_property
+    def department_id_set(self) -> frozenset[int]:
+        """The industry departments the user reviews for, read once per request."""
+        return frozenset(self.departments.values_list("id", flat=True))
 
     def has_role(self, role: Role) -> bool:
         return role in self.role_codes

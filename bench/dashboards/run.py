@@ -5,8 +5,9 @@ Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432
 REDIS_URL, when given, is kept, as production sets it: the cache (sessions, the dashboards' versioned caches) is then
 Redis; without it the cache is per process and the dashboards' caches stay off (reviews/caching.py). Celery tasks run
 in-process either way (no page of the benchmark enqueues one).
-Prints requests/s and p50/p95/p99 latency of a bare hello-world view, the department queue and the HR queue,
-served by the same gunicorn in the same run, and each queue's share of the hello-world rate.
+Prints requests/s and p50/p95/p99 latency of a bare hello-world view, the department queue, the HR queue and the
+statistics page, served by the same gunicorn in the same run, and each page's share of the hello-world rate; then the
+time the statistics take when computed afresh (after a write replaced the cached page), in-process.
 """
 
 import argparse
@@ -39,13 +40,17 @@ def session_cookie(username: str) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
 
     from accounts.models import User
 
     user = User.objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that signs users in (the first one, django-axes's, only checks locks).
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user")
+    )
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
@@ -77,12 +82,34 @@ def wrk(url: str, *, seconds: int, connections: int, cookie: str = "") -> dict:
     }
 
 
+def statistics_computed(*, repeat: int) -> dict:
+    """The statistics computed afresh (what a request pays after a write replaced the cached page), in-process."""
+    from django.db import connection
+
+    from accounts.models import User
+    from reviews.statistics import _statistics_read
+
+    user = User.objects.get(username="talent")
+    user.role_codes  # noqa: B018 - read once, as the request's middleware does
+    timings = []
+    for _round in range(repeat):
+        started = time.perf_counter()
+        _statistics_read(user=user)
+        timings.append((time.perf_counter() - started) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM applications_historyentry")
+        (history,) = cursor.fetchone()
+    timings.sort()
+    return {"p50": timings[len(timings) // 2], "max": timings[-1], "history": history}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--statistics-repeat", type=int, default=5)
     arguments = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="baiyun-bench-"))
@@ -121,7 +148,9 @@ def main() -> None:
             session_cookie("department"),
         ),
         "HR queue (复审/审定)": (reverse("reviews:queue", kwargs={"role": "hr_reviewer"}), session_cookie("hr")),
+        "statistics (talent office)": (reverse("reviews:statistics"), session_cookie("talent")),
     }
+    computed = statistics_computed(repeat=arguments.statistics_repeat)
     server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn with fixed arguments
         [
             str(BIN / "gunicorn"),
@@ -152,6 +181,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     hello = results["hello world (bare Django view)"]["rps"]
+    hello_p50 = results["hello world (bare Django view)"]["p50"]
     print(
         f"\n{arguments.applications:,} applications, gunicorn 2 sync workers, wrk {arguments.connections} "
         f"connections × {arguments.seconds}s per page\n"
@@ -163,6 +193,11 @@ def main() -> None:
             f"| {label} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p95']:.1f} | {result['p99']:.1f} "
             f"| {result['rps'] / hello:.0%} | {result['failed']} |"
         )
+    print(
+        f"\nstatistics computed afresh (no cache), in-process, {arguments.statistics_repeat} rounds over "
+        f"{computed['history']:,} history rows: median {computed['p50']:.1f} ms, slowest {computed['max']:.1f} ms "
+        f"({computed['p50'] / hello_p50:.0f}× the hello view's p50 over HTTP)"
+    )
 
 
 if __name__ == "__main__":

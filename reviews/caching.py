@@ -14,6 +14,9 @@ Two kinds of entries:
 Keys also carry a digest of the code, templates and translations that produce the values, so a deployment never
 shows what the previous release rendered.
 
+A third kind: a reviewer's whole GET page, kept a minute for the same session (session_page_cached), so that the
+fixed cost of a signed-in page (template, forms, translations) is paid once per page and write, not per reload.
+
 A value never changes under its key, so each process also keeps the last few it read in memory: after the version
 tokens (one round trip per request) a page is served without another read from Redis and without unpickling.
 """
@@ -29,10 +32,14 @@ from uuid import uuid4
 
 import django
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -172,3 +179,65 @@ def cached_html(key: str, template_name: str, context: dict) -> SafeString:
     if not key:
         return render_to_string(template_name, context)
     return mark_safe(cached(f"{key}:{template_name}", lambda: str(render_to_string(template_name, context))))  # noqa: S308 - HTML our own template rendered, with its variables escaped
+
+
+# Whole pages, per session ---------------------------------------------------------------------------------------
+
+# A reviewer's page is kept this long for the same session, path and language while the versions stay.
+PAGE_TIMEOUT = 60
+
+
+def page_cache_enabled() -> bool:
+    """Whole pages are kept when the dashboards' caches are on, unless REVIEWS_PAGE_CACHE says otherwise."""
+    configured = getattr(settings, "REVIEWS_PAGE_CACHE", None)
+    if configured is not None:
+        return bool(configured)
+    return queue_cache_enabled()
+
+
+def _carries_messages(request) -> bool:
+    # Django's default message storage: a cookie first, then the session.
+    return bool(request.COOKIES.get(CookieStorage.cookie_name)) or SessionStorage.session_key in request.session
+
+
+def session_page_cached(on_hit: Callable | None = None):
+    """Keeps a signed-in GET page for its session: what a reviewer reloads or comes back to is sent as it was.
+
+    The key holds the session, the user's scope stamp (roles and departments), the full path, the language, the day
+    and every version token, so a write or a change of scope is never hidden; entries live PAGE_TIMEOUT seconds.
+    A page that carries messages is neither kept nor served from the cache. `on_hit(request, *args, **kwargs)`
+    runs on every hit (the auditor's access log).
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "GET" or not page_cache_enabled() or _carries_messages(request):
+                return view(request, *args, **kwargs)
+            session_key = request.session.session_key
+            if not session_key:
+                return view(request, *args, **kwargs)
+            key = cache_key(
+                "session-page",
+                hashlib.sha256(session_key.encode()).hexdigest(),
+                request.user.pk,
+                request.user.scope_stamp,
+                request.get_full_path(),
+                get_language(),
+                timezone.localdate().isoformat(),
+                *(cache_version(name) for name in VERSIONS),
+            )
+            kept = cache.get(key)
+            if kept is not None:
+                if on_hit is not None:
+                    on_hit(request, *args, **kwargs)
+                content, content_type = kept
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not _carries_messages(request):
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            return response
+
+        return wrapper
+
+    return decorate

@@ -15,7 +15,7 @@ from accounts.services import access_log_record
 from applications.models import Application
 from applications.services import AlreadyHandled, MissingData, NotAllowed, application_transition
 from applications.workflow import TRANSITION_NAMES
-from reviews.caching import cached_html, fragment_key
+from reviews.caching import cached_html, fragment_key, session_page_cached
 from reviews.deadlines import working_calendar_gaps
 from reviews.exports import csv_lines, export_lines, export_queryset, xlsx_bytes
 from reviews.forms import BULK_TRANSITIONS, BulkForm, QueueFilterForm, TransitionForm
@@ -45,8 +45,15 @@ def _log_if_auditor(request: HttpRequest, *, action: str, obj) -> None:
         access_log_record(user=request.user, action=action, obj=obj, role=Role.AUDITOR.value)
 
 
+def _queue_served_from_cache(request: HttpRequest, role: str) -> None:
+    # The auditor's read is logged whether the page is rendered or sent again.
+    if role == Role.AUDITOR.value:
+        _log_if_auditor(request, action="view_queue", obj=request.user)
+
+
 @login_required
 @require_GET
+@session_page_cached(on_hit=_queue_served_from_cache)
 def queue(request: HttpRequest, role: str) -> HttpResponse:
     """A role's dashboard: the applications waiting for it, filtered, searched, sorted, a keyset page at a time."""
     role = _role_or_404(request, role)
@@ -267,6 +274,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
+@session_page_cached()
 def statistics(request: HttpRequest) -> HttpResponse:
     """Counts by tier, state, department and month, and the median time per stage, as charts and tables."""
     if not request.user.role_codes & {role.value for role in STATISTICS_ROLES}:

@@ -25,8 +25,10 @@ HR_QUEUE = reverse("reviews:queue", kwargs={"role": "hr_reviewer"})
 
 @pytest.fixture
 def queue_cache(settings):
-    """The dashboards' caches on, as with Redis (the tests' per-test local-memory cache stands in for it)."""
+    """The dashboards' caches on, as with Redis (the tests' per-test local-memory cache stands in for it); whole
+    pages are not kept, so that each request renders what these tests compare."""
     settings.REVIEWS_QUEUE_CACHE = True
+    settings.REVIEWS_PAGE_CACHE = False
 
 
 def numbers(response) -> list[str]:

@@ -7,7 +7,8 @@ Redis; without it the cache is per process and the dashboards' caches stay off (
 in-process either way (no page of the benchmark enqueues one).
 Prints requests/s and p50/p95/p99 latency of a bare hello-world view, the department queue, the HR queue and the
 statistics page, served by the same gunicorn in the same run, and each page's share of the hello-world rate; then the
-time the statistics take when computed afresh (after a write replaced the cached page), in-process.
+time the statistics take when computed afresh (after a write replaced the cached page), and the HR queue's whole
+export as CSV and .xlsx, in-process.
 """
 
 import argparse
@@ -103,6 +104,25 @@ def statistics_computed(*, repeat: int) -> dict:
     return {"p50": timings[len(timings) // 2], "max": timings[-1], "history": history}
 
 
+def exports_timed() -> dict:
+    """The HR bureau's whole queue written as CSV and as .xlsx, as the export task does, against reading its ids."""
+    from accounts.models import User
+    from accounts.roles import Role
+    from reviews.exports import export_bytes, export_lines, export_queryset
+    from reviews.queues import QueueFilters
+
+    user = User.objects.get(username="hr")
+    queryset = export_queryset(user=user, role=Role.HR_REVIEWER, filters=QueueFilters())
+    started = time.perf_counter()
+    rows = sum(1 for _pk in queryset.values_list("pk", flat=True).iterator(chunk_size=2000))
+    timings = {"rows": rows, "read ids": time.perf_counter() - started}
+    for export_format in ("csv", "xlsx"):
+        started = time.perf_counter()
+        export_bytes(lines=export_lines(queryset=queryset), export_format=export_format)
+        timings[export_format] = time.perf_counter() - started
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15)
@@ -151,6 +171,7 @@ def main() -> None:
         "statistics (talent office)": (reverse("reviews:statistics"), session_cookie("talent")),
     }
     computed = statistics_computed(repeat=arguments.statistics_repeat)
+    exported = exports_timed()
     server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn with fixed arguments
         [
             str(BIN / "gunicorn"),
@@ -197,6 +218,11 @@ def main() -> None:
         f"\nstatistics computed afresh (no cache), in-process, {arguments.statistics_repeat} rounds over "
         f"{computed['history']:,} history rows: median {computed['p50']:.1f} ms, slowest {computed['max']:.1f} ms "
         f"({computed['p50'] / hello_p50:.0f}× the hello view's p50 over HTTP)"
+    )
+    print(
+        f"HR queue exported whole ({exported['rows']:,} rows), in-process: CSV {exported['csv']:.2f} s, "
+        f".xlsx {exported['xlsx']:.2f} s; reading the same rows' ids alone {exported['read ids']:.2f} s "
+        f"(CSV {exported['csv'] / exported['read ids']:.0f}×, .xlsx {exported['xlsx'] / exported['read ids']:.0f}×)"
     )
 
 

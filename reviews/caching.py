@@ -203,8 +203,9 @@ def _carries_messages(request) -> bool:
 def session_page_cached(on_hit: Callable | None = None):
     """Keeps a signed-in GET page for its session: what a reviewer reloads or comes back to is sent as it was.
 
-    The key holds the session, the user's scope stamp (roles and departments), the full path, the language, the day
-    and every version token, so a write or a change of scope is never hidden; entries live PAGE_TIMEOUT seconds.
+    The key holds the session, the user's scope stamp (roles and departments), the full path, the language and the
+    day; the entry holds the version tokens it was made under, read with it in one round trip, so a write or a change
+    of scope is never hidden. Entries live PAGE_TIMEOUT seconds.
     A page that carries messages is neither kept nor served from the cache. `on_hit(request, *args, **kwargs)`
     runs on every hit (the auditor's access log).
     """
@@ -225,17 +226,21 @@ def session_page_cached(on_hit: Callable | None = None):
                 request.get_full_path(),
                 get_language(),
                 timezone.localdate().isoformat(),
-                *(cache_version(name) for name in VERSIONS),
             )
-            kept = cache.get(key)
-            if kept is not None:
+            # The page and the version tokens it was made under, in one round trip.
+            found = cache.get_many([*VERSIONS, key])
+            versions = tuple(found.get(name) for name in VERSIONS)
+            if _request.versions is not None and all(versions):
+                _request.versions.update(zip(VERSIONS, versions, strict=True))
+            kept = found.get(key)
+            if kept is not None and kept[0] == versions and all(versions):
                 if on_hit is not None:
                     on_hit(request, *args, **kwargs)
-                content, content_type = kept
-                return HttpResponse(content, content_type=content_type)
+                return HttpResponse(kept[1], content_type=kept[2])
+            versions = tuple(cache_version(name) for name in VERSIONS)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not _carries_messages(request):
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+                cache.set(key, (versions, response.content, response["Content-Type"]), PAGE_TIMEOUT)
             return response
 
         return wrapper

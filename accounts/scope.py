@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import Department, User
+from accounts.roles import Role
 
 SCOPE_SESSION_KEY = "_accounts_scope"
 
@@ -36,13 +37,12 @@ class SessionScopeMiddleware:
             if kept and kept[0] == user.scope_stamp:
                 # Both are cached properties: set on the user, they are not read again in this request.
                 user.role_codes = frozenset(kept[1])
-                user.department_id_set = frozenset(kept[2])
+                if kept[2] is not None:
+                    user.department_id_set = frozenset(kept[2])
             else:
-                request.session[SCOPE_SESSION_KEY] = [
-                    user.scope_stamp,
-                    sorted(user.role_codes),
-                    sorted(user.department_id_set),
-                ]
+                # Departments matter to department reviewers only; for anyone else they are read if ever asked.
+                departments = sorted(user.department_id_set) if Role.DEPARTMENT_REVIEWER in user.role_codes else None
+                request.session[SCOPE_SESSION_KEY] = [user.scope_stamp, sorted(user.role_codes), departments]
         return self.get_response(request)
 
 

@@ -26,14 +26,24 @@ def departments_offered(response) -> set[int]:
 
 
 def test_a_signed_in_page_reads_roles_and_departments_once_per_session(client, django_assert_max_num_queries):
-    user = UserFactory(roles=[Role.HR_REVIEWER])
+    user = UserFactory(roles=[Role.DEPARTMENT_REVIEWER])
+    user.departments.add(DepartmentFactory())
     client.force_login(user)
     with django_assert_max_num_queries(100) as first:
-        assert client.get(HR_QUEUE).status_code == 200
+        assert client.get(DEPARTMENT_QUEUE).status_code == 200
     with django_assert_max_num_queries(100) as second:
-        assert client.get(HR_QUEUE).status_code == 200
+        assert client.get(DEPARTMENT_QUEUE).status_code == 200
     assert len(scope_queries(first)) == 2
     assert scope_queries(second) == []
+
+
+def test_a_user_who_reviews_for_no_department_has_their_departments_read_only_if_asked(
+    client, django_assert_max_num_queries
+):
+    client.force_login(UserFactory(roles=[Role.HR_REVIEWER]))
+    with django_assert_max_num_queries(100) as first:
+        assert client.get(HR_QUEUE).status_code == 200
+    assert [sql for sql in scope_queries(first) if "accounts_user_departments" in sql] == []
 
 
 def test_a_role_given_is_seen_on_the_next_request(client):

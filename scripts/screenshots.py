@@ -45,6 +45,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("department", "queue", reverse("reviews:queue", kwargs={"role": "department_reviewer"})),
         ("hr", "queue", reverse("reviews:queue", kwargs={"role": "hr_reviewer"})),
         ("hr", "statistics", reverse("reviews:statistics")),
+        ("hr", "exports", reverse("reviews:exports")),
         ("hr", "card-register", reverse("cards:register")),
         ("talent", "queue", reverse("reviews:queue", kwargs={"role": "talent_office"})),
         ("desk", "workspace", reverse("accounts:workspace", kwargs={"role": "service_desk"})),

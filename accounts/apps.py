@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self) -> None:
+        from accounts import scope  # noqa: F401 - connects the signals that keep sessions' scopes current

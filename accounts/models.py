@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.validators import validate_uscc, validate_username
+from accounts.writes import WriteSignallingQuerySet
 from baiyun_talent.i18n import chinese_active
 
 
@@ -32,7 +33,7 @@ class BilingualNameMixin(models.Model):
         return self.name
 
 
-class CodeManager(models.Manager):
+class CodeManager(models.Manager.from_queryset(WriteSignallingQuerySet)):
     def get_by_natural_key(self, code: str):
         return self.get(code=code)
 
@@ -53,7 +54,7 @@ class Department(BilingualNameMixin):
         return (self.code,)
 
 
-class EmployerManager(models.Manager):
+class EmployerManager(models.Manager.from_queryset(WriteSignallingQuerySet)):
     def get_by_natural_key(self, uscc: str):
         return self.get(uscc=uscc, confirmed=True)
 
@@ -126,6 +127,8 @@ class User(AbstractUser):
     )
     # Raised when every other session of the user must end (enrolling a second factor): part of the session hash.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # Replaced whenever the user's roles or departments change (accounts.scope): a session keeps them until then.
+    scope_stamp = models.CharField(max_length=32, blank=True, editable=False)
     full_name = models.CharField(_("real name"), max_length=100, blank=True)
     # The language the person registered in or last chose: their notices and e-mails are written in it.
     language = models.CharField(
@@ -178,6 +181,11 @@ class User(AbstractUser):
         if not self.is_authenticated or not self.is_active:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True)) & frozenset(Role.values)
+
+    @cached_property
+    def department_id_set(self) -> frozenset[int]:
+        """The industry departments the user reviews for, read once per request."""
+        return frozenset(self.departments.values_list("id", flat=True))
 
     def has_role(self, role: Role) -> bool:
         return role in self.role_codes

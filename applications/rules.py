@@ -9,12 +9,8 @@ APPROVER_BY_TIER = {"gold": Role.HR_REVIEWER, "silver": Role.HR_REVIEWER, "diamo
 
 
 def department_ids(user: User) -> frozenset[int]:
-    """The departments a reviewer serves, read once per request."""
-    cached = getattr(user, "_department_ids", None)
-    if cached is None:
-        cached = frozenset(user.departments.values_list("id", flat=True))
-        user._department_ids = cached
-    return cached
+    """The departments a reviewer serves, read once per request (or kept in the session, accounts.scope)."""
+    return user.department_id_set
 
 
 def stage_approver(application) -> Role:

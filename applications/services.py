@@ -17,10 +17,11 @@ from accounts.models import Employer, User
 from accounts.roles import Role
 from applications.cards_port import latest_card_of
 from applications.identity import DocumentType, identity_number_validate
-from applications.models import Application, HistoryEntry, Kind, Material, ScanOf, Submission, Tier
+from applications.models import Application, HistoryEntry, Kind, Material, ScanOf, StageTime, Submission, Tier
 from applications.rules import acting_role, department_ids
 from applications.selectors import applications_visible_to
 from applications.signals import transition_fired
+from applications.stage_times import stage_time_of
 from applications.uploads import inspect_upload, random_storage_name, safe_display_name, validate_id_photo
 from applications.workflow import OPEN_STATES, Carry, State, TransitionSpec, spec_for
 from baiyun_talent.i18n import chinese_active
@@ -624,6 +625,7 @@ def application_transition(
     department = None
     if role == Role.DEPARTMENT_REVIEWER:
         department = application.department if application.department_id in department_ids(actor) else None
+    previous = application.history.order_by("-created_at", "-id").values_list("target_state", "created_at").first()
     entry = HistoryEntry.objects.create(
         application=application,
         transition=name,
@@ -639,6 +641,9 @@ def application_transition(
         determined_tier=application.determined_tier if Carry.DETERMINED_TIER in spec.carries else "",
         meeting_reference=meeting_reference.strip(),
     )
+    stage_time = stage_time_of(previous=previous, source=source, left_at=now)
+    if stage_time is not None:
+        StageTime.objects.create(entry=entry, application=application, state=source, duration=stage_time)
     transition_fired.send(sender=Application, application=application, entry=entry)
     if name == "withdraw":
         # A withdrawn application is never edited again: only what was submitted is kept.

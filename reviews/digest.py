@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.roles import REVIEWER_ROLES, Role
+from reviews.deadlines import stage_deadlines, stage_due
 from reviews.models import DigestSend
-from reviews.selectors import queue_for, stage_deadlines, stage_due
+from reviews.queues import queue_for
 
 DIGEST_ROLES = (Role.DEPARTMENT_REVIEWER, Role.HR_REVIEWER, Role.TALENT_OFFICE)
 

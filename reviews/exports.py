@@ -6,13 +6,19 @@ Names come from applicants (their own, a new employer's): a spreadsheet must sho
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from applications.models import Kind, Tier
+from accounts.models import User
+from accounts.roles import Role
+from applications.models import Application, Kind, Tier
 from applications.workflow import State
-from reviews.selectors import QueueRow
+from reviews.deadlines import stage_deadlines, stage_due
+from reviews.queues import QueueFilters, queue_filter, queue_for, queue_ordered
 
 BOM = "\ufeff"
 # OWASP "CSV Injection": a cell starting with one of these is read as a formula by spreadsheet programs.
@@ -39,25 +45,84 @@ def _label(choices, value: str) -> str:
     return str(choices(value).label) if value else ""
 
 
-def export_line(row: QueueRow) -> list[str]:
-    """One exported line; personal identifiers (document number, phone, e-mail) are never part of it."""
-    application = row.application
-    tier = _label(Tier, application.requested_tier) or (
-        _("Case by case (一事一议)") if application.case_by_case else ""
+# What a line is made of, read as plain tuples: no model instance, no JSON column.
+EXPORT_COLUMNS = (
+    "number",
+    "full_name",
+    "kind",
+    "requested_tier",
+    "case_by_case",
+    "determined_tier",
+    "employer__name",
+    "employer__name_en",
+    "department__name",
+    "department__name_en",
+    "state",
+    "submitted_at",
+    "stage_entered_at",
+)
+
+
+def export_queryset(*, user: User, role: Role, filters: QueueFilters) -> QuerySet[Application]:
+    """The filtered queue in queue order, as the dashboard shows it."""
+    ordered, _descending = queue_ordered(
+        queue_filter(queryset=queue_for(user=user, role=role), filters=filters), filters.sort
     )
-    return [
-        application.number or "",
-        application.full_name,
-        _label(Kind, application.kind),
-        tier,
-        _label(Tier, application.determined_tier),
-        application.employer.display_name if application.employer else "",
-        application.department.display_name if application.department else "",
-        _label(State, application.state),
-        timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M") if application.submitted_at else "",
-        timezone.localtime(application.stage_entered_at).strftime("%Y-%m-%d %H:%M"),
-        _("Yes") if row.overdue else _("No"),
-    ]
+    return ordered
+
+
+def export_lines(*, queryset: QuerySet[Application], chunk_size: int = 2000) -> Iterator[list[str]]:
+    """Every exported line, from the database in chunks; personal identifiers (document number, phone, e-mail) are
+    never part of it. Labels are worked out once per value, due dates once per stage and day entered."""
+    deadlines = stage_deadlines()
+    today = timezone.localdate()
+    english = not (get_language() or "zh-hans").startswith("zh")
+    case_by_case = _("Case by case (一事一议)")
+    yes, no = _("Yes"), _("No")
+    labels: dict[tuple, str] = {}
+    dues: dict[tuple, date | None] = {}
+
+    def label(choices, value: str) -> str:
+        key = (choices, value)
+        if key not in labels:
+            labels[key] = _label(choices, value)
+        return labels[key]
+
+    def local_minute(moment) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    for (
+        number,
+        full_name,
+        kind,
+        requested_tier,
+        by_case,
+        determined_tier,
+        employer_name,
+        employer_name_en,
+        department_name,
+        department_name_en,
+        state,
+        submitted_at,
+        stage_entered_at,
+    ) in queryset.values_list(*EXPORT_COLUMNS).iterator(chunk_size=chunk_size):
+        entered = timezone.localdate(stage_entered_at)
+        if (state, entered) not in dues:
+            dues[state, entered] = stage_due(entered=stage_entered_at, deadline=deadlines.get(state))
+        due = dues[state, entered]
+        yield [
+            number or "",
+            full_name,
+            label(Kind, kind),
+            label(Tier, requested_tier) or (case_by_case if by_case else ""),
+            label(Tier, determined_tier),
+            (employer_name_en if english and employer_name_en else employer_name) or "",
+            (department_name_en if english and department_name_en else department_name) or "",
+            label(State, state),
+            local_minute(submitted_at),
+            local_minute(stage_entered_at),
+            yes if state in deadlines and due is not None and today > due else no,
+        ]
 
 
 def csv_cell(value: str) -> str:
@@ -70,15 +135,15 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[QueueRow]) -> Iterator[str]:
+def csv_lines(lines: Iterable[list[str]]) -> Iterator[str]:
     """The CSV export line by line, for a StreamingHttpResponse or a file."""
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield BOM + writer.writerow(export_header())
-    for row in rows:
-        yield writer.writerow([csv_cell(value) for value in export_line(row)])
+    for line in lines:
+        yield writer.writerow([csv_cell(value) for value in line])
 
 
-def xlsx_bytes(rows: Iterable[QueueRow]) -> tuple[bytes, int]:
+def xlsx_bytes(lines: Iterable[list[str]]) -> tuple[bytes, int]:
     """The .xlsx export (a write-only workbook, so memory stays flat) and its number of rows."""
     # Imported here: openpyxl costs every process that starts a noticeable part of its start-up (bench/startup.py).
     from openpyxl import Workbook
@@ -87,8 +152,8 @@ def xlsx_bytes(rows: Iterable[QueueRow]) -> tuple[bytes, int]:
     sheet = workbook.create_sheet(_("Applications"))
     sheet.append(export_header())
     count = 0
-    for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in export_line(row)])
+    for line in lines:
+        sheet.append([_text_cell(sheet, value) for value in line])
         count += 1
     output = io.BytesIO()
     workbook.save(output)
@@ -104,13 +169,13 @@ def _text_cell(sheet, value: str):
     return cell
 
 
-def export_bytes(*, rows: Iterable[QueueRow], export_format: str) -> tuple[bytes, int]:
+def export_bytes(*, lines: Iterable[list[str]], export_format: str) -> tuple[bytes, int]:
     """A whole export as bytes, with its number of rows."""
     if export_format == "xlsx":
-        return xlsx_bytes(rows)
+        return xlsx_bytes(lines)
     count = 0
     chunks = []
-    for index, line in enumerate(csv_lines(rows)):
+    for index, line in enumerate(csv_lines(lines)):
         chunks.append(line)
         count = index
     return "".join(chunks).encode("utf-8"), count

@@ -8,7 +8,7 @@ from accounts.roles import Role
 from applications.models import Kind, Tier
 from applications.services import ChecklistItem
 from applications.workflow import TRANSITIONS, Carry, State
-from reviews.selectors import CASE_BY_CASE, QUEUE_STATES, SORTS, QueueFilters, filter_choices
+from reviews.queues import CASE_BY_CASE, QUEUE_STATES, SORTS, QueueFilters, filter_choices
 
 SORT_LABELS = {
     "stage": _("Longest in the stage first"),
@@ -40,7 +40,7 @@ class QueueFilterForm(forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
-    # Plain choices from the cached lists of reviews.selectors.filter_choices: no query to build or check them.
+    # Plain choices from the cached lists of reviews.queues.filter_choices: no query to build or check them.
     department = forms.TypedChoiceField(label=_("Industry department"), required=False, coerce=int, empty_value=None)
     employer = forms.TypedChoiceField(label=_("Employer"), required=False, coerce=int, empty_value=None)
     submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.writes import WriteSignallingQuerySet
 from applications.workflow import WAITING_STATES, State
 
 
@@ -25,6 +26,8 @@ class StageDeadline(models.Model):
     unit = models.CharField(
         _("counted in"), max_length=15, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
     )
+
+    objects = WriteSignallingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service commitment of a stage (the district's own, not set by the policy)")
@@ -56,6 +59,9 @@ class QueueExport(models.Model):
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    # While a task writes it: how many rows it will have and how many are written (shown on the exports page).
+    rows_total = models.PositiveIntegerField(_("rows to write"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
     file = models.FileField(_("file"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -68,6 +74,13 @@ class QueueExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.format} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent_done(self) -> int:
+        """How far the task has come, 0–100 (0 until it has counted the rows)."""
+        if not self.rows_total:
+            return 0
+        return min(100, 100 * self.rows_done // self.rows_total)
 
     @property
     def download_name(self) -> str:

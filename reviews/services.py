@@ -1,5 +1,6 @@
 """Writes for reviewers: bulk decisions through the one transition service, and queue exports."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from applications.selectors import applications_visible_to
 from applications.services import AlreadyHandled, MissingData, NotAllowed, application_transition
 from applications.workflow import TRANSITIONS
 from reviews.models import ExportFormat, ExportStatus, QueueExport
-from reviews.selectors import QueueFilters, queue_count, queue_rows_all
+from reviews.queues import QueueFilters, queue_count
 
 
 class BulkResult:
@@ -95,6 +96,10 @@ def employer_confirm(*, application_id: int, actor: User) -> Employer:
     return employer
 
 
+# The exports page's progress is brought up to date this often while a task writes.
+PROGRESS_ROWS = 1000
+
+
 def export_inline_limit() -> int:
     """Exports up to this many rows are streamed at once; larger ones are written by a task."""
     return getattr(settings, "REVIEWS_EXPORT_INLINE_ROWS", 2000)
@@ -143,24 +148,34 @@ def queue_export_request(*, user: User, role: Role, export_format: str, filters:
     return export
 
 
+def _progress_recorded(lines: Iterator[list[str]], *, export_id: int) -> Iterator[list[str]]:
+    """Passes the lines on, recording every PROGRESS_ROWS how many are written (the exports page shows it)."""
+    for done, line in enumerate(lines, start=1):
+        yield line
+        if done % PROGRESS_ROWS == 0:
+            QueueExport.objects.filter(pk=export_id).update(rows_done=done)
+
+
 def queue_export_build(*, export_id: int) -> QueueExport:
     """Writes a large export to private storage; the user downloads it from a permission-checked link."""
-    from reviews.exports import export_bytes
+    from reviews.exports import export_bytes, export_lines, export_queryset
 
     export = QueueExport.objects.select_related("user").get(pk=export_id)
     if export.status == ExportStatus.READY:
         return export
-    rows = queue_rows_all(user=export.user, role=Role(export.role), filters=filters_from_json(export.filters))
+    queryset = export_queryset(user=export.user, role=Role(export.role), filters=filters_from_json(export.filters))
     try:
+        QueueExport.objects.filter(pk=export.pk).update(rows_total=queryset.count(), rows_done=0)
         # Headers and labels in the language of the person who asked, not of the worker.
         with translation.override(export.language):
-            content, row_count = export_bytes(rows=rows, export_format=export.format)
+            lines = _progress_recorded(export_lines(queryset=queryset), export_id=export.pk)
+            content, row_count = export_bytes(lines=lines, export_format=export.format)
         name = default_storage.save(f"exports/{export.user_id}/{export.download_name}", ContentFile(content))
     except Exception:
         QueueExport.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, finished_at=timezone.now())
         raise
     QueueExport.objects.filter(pk=export.pk).update(
-        status=ExportStatus.READY, file=name, row_count=row_count, finished_at=timezone.now()
+        status=ExportStatus.READY, file=name, row_count=row_count, rows_done=row_count, finished_at=timezone.now()
     )
     export.refresh_from_db()
     return export

@@ -15,19 +15,13 @@ from accounts.services import access_log_record
 from applications.models import Application
 from applications.services import AlreadyHandled, MissingData, NotAllowed, application_transition
 from applications.workflow import TRANSITION_NAMES
-from reviews.caching import cached_html, fragment_key
-from reviews.exports import csv_lines, xlsx_bytes
+from reviews.caching import cached_html, fragment_key, session_page_cached
+from reviews.deadlines import working_calendar_gaps
+from reviews.exports import csv_lines, export_lines, export_queryset, xlsx_bytes
 from reviews.forms import BULK_TRANSITIONS, BulkForm, QueueFilterForm, TransitionForm
 from reviews.models import ExportFormat, ExportStatus, QueueExport
-from reviews.selectors import (
-    STATISTICS_ROLES,
-    ReviewFile,
-    application_review_file,
-    queue_page,
-    queue_role,
-    queue_rows_all,
-    working_calendar_gaps,
-)
+from reviews.queues import STATISTICS_ROLES, queue_page, queue_role
+from reviews.review_file import ReviewFile, application_review_file
 from reviews.services import (
     BulkResult,
     applications_bulk_transition,
@@ -51,8 +45,15 @@ def _log_if_auditor(request: HttpRequest, *, action: str, obj) -> None:
         access_log_record(user=request.user, action=action, obj=obj, role=Role.AUDITOR.value)
 
 
+def _queue_served_from_cache(request: HttpRequest, role: str) -> None:
+    # The auditor's read is logged whether the page is rendered or sent again.
+    if role == Role.AUDITOR.value:
+        _log_if_auditor(request, action="view_queue", obj=request.user)
+
+
 @login_required
 @require_GET
+@session_page_cached(on_hit=_queue_served_from_cache)
 def queue(request: HttpRequest, role: str) -> HttpResponse:
     """A role's dashboard: the applications waiting for it, filtered, searched, sorted, a keyset page at a time."""
     role = _role_or_404(request, role)
@@ -222,9 +223,10 @@ def bulk(request: HttpRequest, role: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def export(request: HttpRequest, role: str, export_format: str) -> HttpResponse:
-    """The current filter of a queue as CSV or .xlsx: streamed when small, prepared by a task when large."""
+    """The current filter of a queue (in the query string) as CSV or .xlsx: streamed when small, prepared by a task
+    when large. A POST, as it records the export and may queue the task."""
     role = _role_or_404(request, role)
     if export_format not in ExportFormat.values:
         raise Http404
@@ -234,11 +236,13 @@ def export(request: HttpRequest, role: str, export_format: str) -> HttpResponse:
     if record.status == ExportStatus.PENDING:
         messages.info(request, _("The export is large: it is being prepared and will be listed here when ready."))
         return redirect("reviews:exports")
-    rows = queue_rows_all(user=request.user, role=role, filters=filters_from_json(record.filters))
+    lines = export_lines(
+        queryset=export_queryset(user=request.user, role=role, filters=filters_from_json(record.filters))
+    )
     if export_format == ExportFormat.CSV:
-        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(lines), content_type="text/csv; charset=utf-8")
     else:
-        content, _count = xlsx_bytes(rows)
+        content, _count = xlsx_bytes(lines)
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
@@ -249,12 +253,12 @@ def export(request: HttpRequest, role: str, export_format: str) -> HttpResponse:
 @login_required
 @require_GET
 def exports(request: HttpRequest) -> HttpResponse:
-    """The user's own large exports and their download links."""
+    """The user's own large exports: those being prepared with their progress, and the download links."""
     if not request.user.role_codes & {role.value for role in (Role.DEPARTMENT_REVIEWER, *STATISTICS_ROLES)}:
         raise Http404
     records = QueueExport.objects.filter(user=request.user).exclude(file="")[:50]
-    pending = QueueExport.objects.filter(user=request.user, status=ExportStatus.PENDING).count()
-    return render(request, "reviews/exports.html", {"records": records, "pending": pending})
+    preparing = list(QueueExport.objects.filter(user=request.user, status=ExportStatus.PENDING)[:10])
+    return render(request, "reviews/exports.html", {"records": records, "preparing": preparing})
 
 
 @login_required
@@ -270,6 +274,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
+@session_page_cached()
 def statistics(request: HttpRequest) -> HttpResponse:
     """Counts by tier, state, department and month, and the median time per stage, as charts and tables.
 

@@ -48,6 +48,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("department", "statistics", reverse("reviews:statistics")),
         ("hr", "queue", reverse("reviews:queue", kwargs={"role": "hr_reviewer"})),
         ("hr", "statistics", reverse("reviews:statistics")),
+        ("hr", "exports", reverse("reviews:exports")),
         ("hr", "card-register", reverse("cards:register")),
         ("talent", "queue", reverse("reviews:queue", kwargs={"role": "talent_office"})),
         ("desk", "desk", reverse("benefits:desk")),

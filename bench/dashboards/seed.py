@@ -11,7 +11,8 @@ from accounts.models import Department, Employer, User
 from accounts.roles import Role
 from accounts.services import demo_data_seed
 from accounts.validators import uscc_check_character
-from applications.models import Application, Kind, Tier
+from applications.models import Application, HistoryEntry, Kind, StageTime, Tier
+from applications.stage_times import stage_times_backfill
 from applications.workflow import State
 from reviews.caching import CHOICES_VERSION, DEADLINES_VERSION, QUEUE_VERSION, cache_versions_bump
 
@@ -30,11 +31,57 @@ STATES = [
 BATCH = 5_000
 
 
+# The steps that lead to each state, from the submission on (the history a seeded application is given).
+PATHS = {
+    State.SUBMITTED: [State.SUBMITTED],
+    State.INITIAL_PASSED: [State.SUBMITTED, State.INITIAL_PASSED],
+    State.SECOND_PASSED: [State.SUBMITTED, State.INITIAL_PASSED, State.SECOND_PASSED],
+    State.LEADING_GROUP: [State.SUBMITTED, State.INITIAL_PASSED, State.SECOND_PASSED, State.LEADING_GROUP],
+    State.APPROVED: [State.SUBMITTED, State.INITIAL_PASSED, State.SECOND_PASSED, State.APPROVED],
+    State.PRODUCED: [State.SUBMITTED, State.INITIAL_PASSED, State.SECOND_PASSED, State.APPROVED, State.PRODUCED],
+    State.ISSUED: [
+        State.SUBMITTED,
+        State.INITIAL_PASSED,
+        State.SECOND_PASSED,
+        State.APPROVED,
+        State.PRODUCED,
+        State.ISSUED,
+    ],
+    State.RETURNED: [State.SUBMITTED, State.RETURNED],
+    State.REJECTED: [State.SUBMITTED, State.INITIAL_PASSED, State.REJECTED],
+    State.WITHDRAWN: [State.SUBMITTED, State.WITHDRAWN],
+}
+
+
+def history_of(application: Application, generator) -> list[HistoryEntry]:
+    """Entries from the submission to the current state, spread between the submission and the stage's start."""
+    steps = PATHS[application.state]
+    span = application.stage_entered_at - application.submitted_at
+    moments = sorted(generator.random() for _step in steps[1:-1])
+    times = [application.submitted_at, *(application.submitted_at + span * moment for moment in moments)]
+    times.append(application.stage_entered_at)
+    entries = []
+    source = State.DRAFT
+    for target, moment in zip(steps, times[-len(steps) :], strict=True):
+        entries.append(
+            HistoryEntry(
+                application=application,
+                transition="seeded",
+                source_state=source,
+                target_state=target,
+                actor_role="system",
+                created_at=moment,
+            )
+        )
+        source = target
+    return entries
+
+
 def seed(*, total: int = 100_000) -> None:
     """Idempotent: tops the applications up to `total`."""
     demo_data_seed()
     existing = Application.objects.count()
-    # bulk_create sends no post_save: whatever the dashboards cached before is dropped here.
+    # Redis may keep pages of a database seeded by an earlier run: start afresh.
     cache_versions_bump(QUEUE_VERSION, CHOICES_VERSION, DEADLINES_VERSION)
     if existing >= total:
         return
@@ -92,5 +139,10 @@ def seed(*, total: int = 100_000) -> None:
                     )
                 )
             Application.objects.bulk_create(applications)
+            HistoryEntry.objects.bulk_create(
+                [entry for application in applications for entry in history_of(application, random)]
+            )
         made += count
         print(f"  {made:,} applications")
+    # The stage times of the seeded history, as the migration writes them for existing data.
+    stage_times_backfill(history_model=HistoryEntry, stage_time_model=StageTime)

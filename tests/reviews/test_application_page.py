@@ -144,7 +144,7 @@ def test_application_page_shows_changes_since_the_previous_version(client, submi
 
 
 def test_changes_mask_a_changed_document_number(client, submitted):
-    from reviews.selectors import submission_changes
+    from reviews.diffs import submission_changes
 
     reviewer = reviewer_for(Role.DEPARTMENT_REVIEWER, submitted)
     fire(submitted, "return_for_supplement", reviewer, reasons="号码有误", supplement_items=["identity_document"])

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -14,7 +16,7 @@ from accounts.roles import Role
 from applications.models import Application, HistoryEntry
 from applications.services import application_transition
 from reviews.models import ExportStatus, QueueExport
-from reviews.statistics import duration_bars, stage_durations
+from reviews.statistics import duration_bars
 from tests.factories import DepartmentFactory, EmployerFactory, UserFactory, application_with_materials
 from tests.reviews.conftest import bulk_applications
 
@@ -143,7 +145,67 @@ def test_bulk_of_an_action_outside_the_role_is_refused(client, hr_reviewer, empl
 def export(client, user, role: str, export_format: str, query: str = ""):
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client.get(reverse("reviews:export", kwargs={"role": role, "export_format": export_format}) + query)
+    return client.post(reverse("reviews:export", kwargs={"role": role, "export_format": export_format}) + query)
+
+
+def test_export_is_not_made_by_a_get(client, employer, hr_reviewer):
+    bulk_applications(1, employer=employer, state="initial_passed")
+    client.force_login(hr_reviewer)
+    response = client.get(reverse("reviews:export", kwargs={"role": "hr_reviewer", "export_format": "csv"}))
+    assert response.status_code == 405
+    assert QueueExport.objects.count() == 0
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_export_reads_the_rows_in_a_number_of_queries_that_does_not_grow(client, employer, hr_reviewer, export_format):
+    def queries_for(count: int) -> int:
+        QueueExport.objects.all().delete()
+        Application.objects.all().delete()
+        bulk_applications(count, employer=employer, state="initial_passed")
+        with CaptureQueriesContext(connection) as captured:
+            response = export(client, hr_reviewer, "hr_reviewer", export_format)
+            if response.streaming:
+                lines = len(b"".join(response.streaming_content).splitlines()) - 1
+            else:
+                lines = load_workbook(io.BytesIO(response.content)).active.max_row - 1
+        assert lines == count
+        return len(captured.captured_queries)
+
+    queries_for(1)  # the first request of the test creates the session
+    assert queries_for(3) == queries_for(40)
+
+
+def test_the_task_records_its_progress_as_it_writes(
+    client, settings, monkeypatch, employer, hr_reviewer, django_capture_on_commit_callbacks
+):
+    from reviews import services
+
+    settings.REVIEWS_EXPORT_INLINE_ROWS = 3
+    monkeypatch.setattr(services, "PROGRESS_ROWS", 2)
+    bulk_applications(5, employer=employer, state="initial_passed")
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+        export(client, hr_reviewer, "hr_reviewer", "csv")
+    record = QueueExport.objects.get()
+    assert (record.status, record.rows_total, record.rows_done, record.row_count) == (ExportStatus.READY, 5, 5, 5)
+    progress = [
+        re.search(r'"rows_done" = (\d+)', query["sql"]).group(1)
+        for query in captured.captured_queries
+        if query["sql"].startswith("UPDATE") and '"rows_done" =' in query["sql"]
+    ]
+    # Counted (0), then every two rows, then the finished file.
+    assert progress == ["0", "2", "4", "5"]
+
+
+def test_exports_page_shows_the_progress_of_an_export_being_prepared(client, hr_reviewer):
+    QueueExport.objects.create(user=hr_reviewer, role="hr_reviewer", format="csv", rows_total=16800, rows_done=4200)
+    QueueExport.objects.create(user=hr_reviewer, role="hr_reviewer", format="xlsx")
+    client.force_login(hr_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get(reverse("reviews:exports")).content.decode()
+    assert 'max="100" value="25"' in content
+    assert "4200 of 16800 rows (25%)" in content
+    assert "waiting for its turn" in content
+    assert '<meta http-equiv="refresh" content="5">' in content
 
 
 def test_csv_export_has_a_bom_and_the_current_filter(client, employer, hr_reviewer):
@@ -245,22 +307,6 @@ def test_statistics_counts_by_tier_state_department_and_month(client, employer, 
     month = timezone.localtime(timezone.now() - timedelta(days=3)).strftime("%Y-%m")
     assert tables["months"] == [(month, 4)]
     assert "<svg" in response.content.decode()
-
-
-def test_statistics_median_time_per_stage():
-    start = timezone.now()
-    history = [
-        (1, "draft", "submitted", start),
-        (1, "submitted", "initial_passed", start + timedelta(days=2)),
-        (2, "draft", "submitted", start),
-        (2, "submitted", "initial_passed", start + timedelta(days=4)),
-        (3, "draft", "submitted", start),
-        (3, "submitted", "returned", start + timedelta(days=9)),
-        (1, "initial_passed", "second_passed", start + timedelta(days=3)),
-    ]
-    durations = stage_durations(history=sorted(history, key=lambda row: (row[0], row[3])))
-    assert sorted(durations["submitted"]) == [timedelta(days=2), timedelta(days=4), timedelta(days=9)]
-    assert durations["initial_passed"] == [timedelta(days=1)]
 
 
 def test_statistics_page_shows_the_median_from_history(client, hr_reviewer):

@@ -8,7 +8,7 @@ from accounts.roles import Role
 from accounts.validators import uscc_check_character
 from applications.models import Application
 from applications.services import application_create, application_transition
-from reviews.selectors import filter_choices
+from reviews.queues import filter_choices
 from tests.factories import PROFILES, DepartmentFactory, EmployerFactory, UserFactory, application_with_materials
 
 pytestmark = pytest.mark.django_db

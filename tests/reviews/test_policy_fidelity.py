@@ -17,8 +17,8 @@ from applications.services import (
     materials_checklist,
     submission_problems,
 )
+from reviews.deadlines import working_calendar_gaps, working_days_add
 from reviews.models import StageDeadline
-from reviews.selectors import working_calendar_gaps, working_days_add
 from tests.factories import application_with_materials, jpeg_file
 from tests.reviews.conftest import bulk_applications
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.models import AccessLog
 from accounts.roles import Role
 from applications.models import Application
-from reviews.selectors import PAGE_SIZE, QueueFilters, queue_page, working_days_add
+from reviews.deadlines import working_days_add
+from reviews.queues import PAGE_SIZE, QueueFilters, queue_page
 from tests.factories import EmployerFactory, UserFactory
 from tests.reviews.conftest import bulk_applications
 

@@ -135,7 +135,7 @@ ROWS = [
     Row("reviews:bulk", "POST", "role",
         own=    "L    D    D    D    A    A    D    D    D",
         foreign="L    D    D    D    D    D    D    D    D"),
-    Row("reviews:export", "GET", "role", kwargs={"export_format": "csv"},
+    Row("reviews:export", "POST", "role", kwargs={"export_format": "csv"},
         own=    "L    D    D    A    A    A    D    A    D",
         foreign="L    D    D    D    D    D    D    D    D"),
     Row("eligibility:self_check", "GET", "", own="A    A    A    A    A    A    A    A    A"),

@@ -103,6 +103,10 @@ def material_of(application: Application) -> Material:
 @pytest.fixture
 def world(signing_key) -> World:
     """The world, with a key that signs the cards' tokens and the published status list."""
+    return world_build()
+
+
+def world_build() -> World:
     own_department, other_department = DepartmentFactory(), DepartmentFactory()
     own_employer, other_employer = (
         EmployerFactory(department=own_department),

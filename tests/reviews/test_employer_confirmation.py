@@ -38,9 +38,10 @@ def enter_employer(client, applicant, *, name: str, department, application=None
 
 
 def employer_choices(client, application) -> list[str]:
+    """The employers the applicant may choose, by name (each choice also names its 初审 department)."""
     client.force_login(application.applicant)
     form = client.get(contact_url(application)).context["form"]
-    return [str(label) for _value, label in form.fields["employer"].choices]
+    return [str(label).split(" — 初审：")[0] for _value, label in form.fields["employer"].choices]
 
 
 def submitted_with_entered_employer(client, department) -> Application:

@@ -1,5 +1,5 @@
-"""The industry departments' lists (G12's key 四上 enterprises, the 区投资促进局's recommendations): uploaded for a year,
-read by the eligibility profile of rosters and applications instead of the employer's or applicant's word."""
+"""The industry departments' lists (G12's key 四上 enterprises, the 区投资促进局's recommendations): uploaded for a
+year, read by the eligibility profile of rosters and applications instead of the employer's or applicant's word."""
 
 from __future__ import annotations
 

@@ -97,7 +97,9 @@ def test_invitee_consents_corrects_and_starts_a_prefilled_application(client, of
 
     application = Application.objects.get(applicant=person)
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("applications:edit", kwargs={"pk": application.pk, "step": "identity"})
+    assert response.headers["Location"] == reverse(
+        "applications:edit", kwargs={"pk": application.pk, "step": "identity"}
+    )
     assert application.full_name == "员工2"
     assert application.document_number == invitation.row.document_number
     assert application.job_title == "高级工程师"

@@ -273,16 +273,21 @@ def _sheet_path(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[str]:
-    """The merged ranges of a sheet, parsing its XML as a stream and dropping each row once passed."""
+def _sheet_shape(archive: zipfile.ZipFile, path: str) -> tuple[int, list[str]]:
+    """The rows holding a value and the merged ranges of a sheet: its XML parsed as a stream, each row dropped once
+    counted, so that an oversized or merged roster is refused before any row is evaluated."""
     merged: list[str] = []
+    rows = 0
+    cell, value, inline = f"{_SPREADSHEET_NS}c", f"{_SPREADSHEET_NS}v", f"{_SPREADSHEET_NS}is"
     with archive.open(path) as stream:
         for _, element in iterparse(stream):  # noqa: S314 - see the import
-            if element.tag == f"{_SPREADSHEET_NS}mergeCell":
-                merged.append(element.get("ref", ""))
-            elif element.tag == f"{_SPREADSHEET_NS}row":
+            if element.tag == f"{_SPREADSHEET_NS}row":
+                if any(child.find(value) is not None or child.find(inline) is not None for child in element.iter(cell)):
+                    rows += 1
                 element.clear()
-    return merged
+            elif element.tag == f"{_SPREADSHEET_NS}mergeCell":
+                merged.append(element.get("ref", ""))
+    return rows, merged
 
 
 def _refuse_not_template(zh_detail: str, en_detail: str) -> RosterRefused:
@@ -308,7 +313,12 @@ def roster_rows(file: IO[bytes], *, reader: CellReader) -> Iterator[ParsedRow]:
         raise RosterRefused("工作簿已损坏，无法读取。", "The workbook is damaged and cannot be read.") from None
     if sheet_path is None or sheet_path not in archive.namelist():
         raise _refuse_not_template(f"没有名为“{SHEET_NAME}”的工作表", f"it has no sheet named “{SHEET_NAME}”")
-    merged = _merged_ranges(archive, sheet_path)
+    try:
+        rows_with_values, merged = _sheet_shape(archive, sheet_path)
+    except (ParseError, zipfile.BadZipFile, OSError):
+        raise RosterRefused("工作簿已损坏，无法读取。", "The workbook is damaged and cannot be read.") from None
+    if rows_with_values > MAX_ROWS + 1:
+        raise _too_many()
     if merged:
         shown = "、".join(merged[:5])
         raise RosterRefused(
@@ -319,9 +329,6 @@ def roster_rows(file: IO[bytes], *, reader: CellReader) -> Iterator[ParsedRow]:
     workbook = load_workbook(file, read_only=True, data_only=False)
     try:
         sheet = workbook[SHEET_NAME]
-        # The sheet's declared dimension refuses an oversized file before any row is read; the count below decides.
-        if sheet.max_row is not None and sheet.max_row > MAX_ROWS + 1:
-            raise _too_many()
         rows = sheet.iter_rows(values_only=True)
         heading = next(rows, ())
         heading = tuple(("" if value is None else str(value).strip()) for value in heading)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
+from xml.etree.ElementTree import ParseError  # noqa: S405 - only the exception class
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -94,9 +96,11 @@ def _list_rows(data: bytes, *, name: str):
         return
     from openpyxl import load_workbook
 
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ParseError):
         raise ListError([_("The file is neither an Excel workbook (.xlsx) nor a CSV file.")]) from None
     try:
         sheet = workbook.worksheets[0]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError, iterparse  # noqa: S405 - a workbook's own XML; entities not expanded
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -309,7 +309,7 @@ def roster_rows(file: IO[bytes], *, reader: CellReader) -> Iterator[ParsedRow]:
             "文件不是 Excel 工作簿（.xlsx）。请下载模板并按模板填写。",
             "The file is not an Excel workbook (.xlsx). Download the template and fill it in.",
         ) from None
-    except Exception:
+    except ParseError:
         raise RosterRefused("工作簿已损坏，无法读取。", "The workbook is damaged and cannot be read.") from None
     if sheet_path is None or sheet_path not in archive.namelist():
         raise _refuse_not_template(f"没有名为“{SHEET_NAME}”的工作表", f"it has no sheet named “{SHEET_NAME}”")

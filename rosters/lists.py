@@ -7,7 +7,7 @@ import csv
 import io
 import zipfile
 from datetime import date
-from xml.etree.ElementTree import ParseError  # noqa: S405 - only the exception class
+from xml.etree.ElementTree import ParseError
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -95,7 +95,6 @@ def _list_rows(data: bytes, *, name: str):
             yield number, [cell.strip() for cell in cells]
         return
     from openpyxl import load_workbook
-
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:

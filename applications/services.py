@@ -150,11 +150,16 @@ def application_evaluate(*, application: Application, today: date | None = None)
     profile = {key: value for key, value in application.profile.items() if key != "on_date"}
     profile["case_by_case"] = application.case_by_case
     # G12's 行业主管部门名单 is read from the departments' lists where one is kept for the year, not from the form.
-    profile, _facts = profile_with_lists(profile, employer_id=application.employer_id, on_date=today)
+    profile, facts = profile_with_lists(profile, employer_id=application.employer_id, on_date=today)
     stored = policy_named(application.evaluation.get("policy")) if application.state == State.RETURNED else None
     if stored is not None:
-        return evaluation_under(profile, today=today, policy=stored)
-    return evaluation_in_force(profile, today=today)
+        evaluation = evaluation_under(profile, today=today, policy=stored)
+    else:
+        evaluation = evaluation_in_force(profile, today=today)
+    if facts.confirmations:
+        # The reviewer's file names the lists that decided a fact (kind, year, department).
+        evaluation["lists"] = [dict(found) for found in facts.confirmations]
+    return evaluation
 
 
 class KindNotAllowed(WorkflowError):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -275,21 +276,72 @@ def _sheet_path(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _sheet_shape(archive: zipfile.ZipFile, path: str) -> tuple[int, list[str]]:
-    """The rows holding a value and the merged ranges of a sheet: its XML parsed as a stream, each row dropped once
-    counted, so that an oversized or merged roster is refused before any row is evaluated."""
-    merged: list[str] = []
-    rows = 0
-    cell, value, inline = f"{_SPREADSHEET_NS}c", f"{_SPREADSHEET_NS}v", f"{_SPREADSHEET_NS}is"
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+[0-9]+(?::[A-Z]+([0-9]+))?"')
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z0-9:]+)"')
+
+
+class _Shape:
+    """Counts the rows that hold a value, from expat's start-tag events alone (nothing is kept)."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self._row_has_value = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if local == "row":
+            self._row_has_value = False
+        elif local in ("v", "is") and not self._row_has_value:
+            self._row_has_value = True
+            self.rows += 1
+
+
+def _no_entities(*args) -> None:
+    # Like defusedxml: a workbook has no business declaring entities (billion laughs, external entities).
+    raise DefusedXmlException("entity declarations are not accepted")
+
+
+def _rows_with_values(archive: zipfile.ZipFile, path: str) -> int:
+    """The rows of a sheet that hold a value, from one streamed expat pass that keeps nothing."""
+    shape = _Shape()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = shape.start
+    parser.EntityDeclHandler = _no_entities
+    parser.StartDoctypeDeclHandler = _no_entities
     with archive.open(path) as stream:
-        for _, element in iterparse(stream):
-            if element.tag == f"{_SPREADSHEET_NS}row":
-                if any(child.find(value) is not None or child.find(inline) is not None for child in element.iter(cell)):
-                    rows += 1
-                element.clear()
-            elif element.tag == f"{_SPREADSHEET_NS}mergeCell":
-                merged.append(element.get("ref", ""))
-    return rows, merged
+        while chunk := stream.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return shape.rows
+
+
+def _sheet_shape(archive: zipfile.ZipFile, path: str) -> tuple[int, list[str]]:
+    """The rows of the sheet (at most; exact when its declared size is over the limit) and its merged ranges, so that
+    an oversized or merged roster is refused before any row is evaluated.
+
+    The sheet's XML is scanned as bytes, chunk by chunk: a tag cannot hide in cell text, where "<" is escaped. Its
+    declared dimension gives the rows; where there is none, or it is over the limit (formatted empty rows count in
+    it), an expat pass counts the rows that hold a value.
+    """
+    declared: int | None = None
+    merged: list[str] = []
+    tail = b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            if declared is None:
+                match = _DIMENSION.search(window)
+                if match is not None:
+                    declared = int(match.group(1) or 1)
+            merged.extend(found.decode() for found in _MERGE_CELL.findall(window))
+            # Keep the end of the window for a tag cut in two; a complete tag in it is not counted twice.
+            cut = window.rfind(b"<")
+            tail = window[cut:] if cut >= len(window) - 200 else b""
+            if tail and (_MERGE_CELL.match(tail) or _DIMENSION.match(tail)):
+                tail = b""
+    if declared is None or declared > MAX_ROWS + 1:
+        declared = _rows_with_values(archive, path)
+    return declared, merged
 
 
 def _refuse_not_template(zh_detail: str, en_detail: str) -> RosterRefused:
@@ -317,7 +369,7 @@ def roster_rows(file: IO[bytes], *, reader: CellReader) -> Iterator[ParsedRow]:
         raise _refuse_not_template(f"没有名为“{SHEET_NAME}”的工作表", f"it has no sheet named “{SHEET_NAME}”")
     try:
         rows_with_values, merged = _sheet_shape(archive, sheet_path)
-    except (ParseError, DefusedXmlException, zipfile.BadZipFile, OSError):
+    except (expat.ExpatError, DefusedXmlException, zipfile.BadZipFile, OSError):
         raise RosterRefused("工作簿已损坏，无法读取。", "The workbook is damaged and cannot be read.") from None
     if rows_with_values > MAX_ROWS + 1:
         raise _too_many()

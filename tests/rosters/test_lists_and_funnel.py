@@ -183,10 +183,13 @@ def test_district_reads_of_a_roster_are_logged_and_ids_masked(client, employer):
     client.force_login(office)
 
     page = client.get(reverse("rosters:detail", kwargs={"pk": roster.pk}))
-    client.get(reverse("rosters:file", kwargs={"pk": roster.pk}))
+    download = client.get(reverse("rosters:file", kwargs={"pk": roster.pk}))
+    content = b"".join(download.streaming_content)
+    download.close()
 
     number = roster.rows.get(row_number=2).document_number
     assert own_read.status_code == 200
+    assert content.startswith(b"PK")
     assert number not in page.content.decode()
     assert f"{number[:4]}**********{number[-4:]}" in page.content.decode()
     assert list(AccessLog.objects.values_list("user", "role", "action", "object_type", "object_id")) == [

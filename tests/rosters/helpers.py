@@ -17,7 +17,7 @@ def staff_row(serial: int, **values) -> dict:
     """A staff member who passes no criterion unless told otherwise: in the district, a bachelor."""
     row = {
         "full_name": f"员工{serial}",
-        "document_number": resident_id(serial=serial),
+        "document_number": resident_id(birth=f"1985{serial // 1000 % 12 + 1:02d}17", serial=serial % 1000),
         "mobile": f"1390000{serial:04d}",
         "email": f"staff{serial}@example.org",
         "employer.registered_in_district": "是",

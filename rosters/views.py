@@ -117,12 +117,14 @@ def _roster_for(request: HttpRequest, pk: int) -> Roster:
 def _row_view(row, *, english: bool, policy) -> dict:
     tier_names = {tier.code: (tier.en if english else tier.zh) for tier in policy.tiers} if policy else {}
     headings = {column.key: column.heading(english=english) for column in COLUMNS}
-    undecided = []
+    # What is missing to decide, by the tier it could still reach: the columns left empty that would settle it.
+    missing: dict[str, dict[str, None]] = {}
     for unlock in row.undecided:
-        needs = [headings.get(name, name) for name in unlock["needs"]]
-        undecided.append(
-            {"code": unlock["code"], "tier": tier_names.get(unlock["tier"], unlock["tier"]), "needs": needs}
-        )
+        columns = missing.setdefault(tier_names.get(unlock["tier"], unlock["tier"]), {})
+        for name in unlock["needs"]:
+            # An honour the row did not list ("honours.<code>") is asked in the honours column.
+            key = "honours" if name.startswith("honours") else name
+            columns[headings.get(key, key)] = None
     errors = [
         {
             "column": error["column_en"] if english else error["column_zh"],
@@ -138,7 +140,8 @@ def _row_view(row, *, english: bool, policy) -> dict:
         "row": row,
         "tier": tier_names.get(row.tier, ""),
         "errors": errors,
-        "undecided": undecided,
+        "missing": [(tier, list(columns)) for tier, columns in missing.items()],
+        "undecided_count": len(row.undecided),
         "invitation": invitation,
         "lists": [
             {"department": item["department_en"] if english else item["department_zh"], "year": item["year"]}

@@ -84,7 +84,15 @@ def test_navigation_shows_only_the_roles_held(client):
     response = client.get("/")
     labels = [str(item.label) for item in response.context["navigation"]]
     # The roles' homes, then their other pages once (both roles keep the card register and the service uses).
-    assert labels == [Role.HR_REVIEWER.label, Role.AUDITOR.label, "云聚英才卡管理", "服务使用情况", "登录失败记录"]
+    assert labels == [
+        Role.HR_REVIEWER.label,
+        Role.AUDITOR.label,
+        "云聚英才卡管理",
+        "服务使用情况",
+        "登录失败记录",
+        "潜在人才",
+        "用人单位花名册",
+    ]
 
 
 def test_department_reviewer_home_names_the_department(client):

@@ -4,7 +4,6 @@ application and decline, and the deletion of roster files after the retention pe
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 import uuid
 from datetime import date, timedelta
@@ -12,7 +11,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -22,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employer, User
 from accounts.roles import Role
-from accounts.verification import verification_sender
 from applications.lists_port import profile_with_lists
 from applications.models import Application
+from applications.notices import message_send
 from applications.services import WorkflowError, application_create, application_update, today_local
 from applications.workflow import State
 from eligibility.engine import evaluate, unlockable
@@ -40,8 +38,6 @@ from rosters.models import (
     RosterStatus,
 )
 from rosters.reader import MAX_BYTES, CellReader, ParsedRow, RosterRefused, roster_rows
-
-logger = logging.getLogger(__name__)
 
 # Rows stored at once, and the progress written as often.
 BATCH_ROWS = 1000
@@ -295,7 +291,7 @@ def invitation_link(token: str) -> str:
 
 
 def invitation_deliver(*, invitation_id: int, token: str) -> None:
-    """Sends the invitation by SMS (the configured sender) and by e-mail; a failed e-mail is recorded, not raised."""
+    """Sends the invitation by SMS and e-mail through the notices; a failed e-mail is recorded, not raised."""
     invitation = Invitation.objects.select_related("row", "employer").get(pk=invitation_id)
     row = invitation.row
     context = {"employer": invitation.employer, "link": invitation_link(token), "expires_at": invitation.expires_at}
@@ -305,17 +301,15 @@ def invitation_deliver(*, invitation_id: int, token: str) -> None:
     with translation.override("en"):
         subject_en = render_to_string("rosters/email/invitation_subject.txt", context).strip()
         body_en = render_to_string("rosters/email/invitation_body.txt", context).strip()
-    updates: dict = {}
-    if row.mobile:
-        verification_sender().send(channel="mobile", destination=row.mobile, body=body_zh)
-        updates["sms_sent_to"] = row.mobile
-    if row.email:
-        try:
-            send_mail(f"{subject_zh} / {subject_en}", f"{body_zh}\n\n----\n\n{body_en}", None, [row.email])
-            updates["emailed_to"] = row.email
-        except OSError as error:
-            updates["email_error"] = type(error).__name__[:100]
-            logger.warning("Invitation %s: e-mail not sent (%s).", invitation.pk, type(error).__name__)
+    # Through the portal's notices: SMS and e-mail, a failed e-mail recorded (the SMS carries the same link; the
+    # token is kept only as its hash, so the link cannot be sent again later).
+    updates = message_send(
+        mobile=row.mobile,
+        email=row.email,
+        subject=f"{subject_zh} / {subject_en}",
+        body_zh=body_zh,
+        body_en=body_en,
+    )
     Invitation.objects.filter(pk=invitation.pk).update(**updates)
 
 

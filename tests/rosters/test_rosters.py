@@ -116,3 +116,15 @@ def test_invitee_consents_corrects_and_starts_a_prefilled_application(client, of
         shown["recipients"],
     )
     assert officer.employers.get().name in consent.purpose
+
+
+def test_invitation_whose_email_fails_is_recorded_and_its_sms_still_goes(client, officer, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    upload(client, officer, roster_bytes(ten_staff()))
+
+    confirm(client, Roster.objects.get())
+
+    invitation = Invitation.objects.get(row__row_number=2)
+    assert (invitation.sms_sent_to, invitation.emailed_to) == ("13900000001", "")
+    assert invitation.email_error == "ConnectionRefusedError"

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -163,6 +163,20 @@ def _flag_other_employers(roster: Roster, rows: list[RosterRow]) -> None:
             row.other_employer = True
 
 
+def _rows_store(rows: list[RosterRow]) -> None:
+    """Inserts a batch of rows; on PostgreSQL by COPY, which spares the client a 20,000-placeholder INSERT to build
+    and the server its parsing (the rows need no primary key back)."""
+    if connection.vendor != "postgresql":
+        RosterRow.objects.bulk_create(rows)
+        return
+    fields = [field for field in RosterRow._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(RosterRow._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields])
+
+
 def roster_process(*, roster_id: int) -> Roster:
     """Reads, validates and evaluates every row, storing them in batches with the progress; a file that is not the
     template is refused as a whole and keeps no row. The roster stays a draft until its officer confirms it."""
@@ -177,7 +191,7 @@ def roster_process(*, roster_id: int) -> Roster:
     def flush() -> None:
         nonlocal qualifying, with_errors
         _flag_other_employers(roster, batch)
-        RosterRow.objects.bulk_create(batch)
+        _rows_store(batch)
         qualifying += sum(1 for row in batch if row.qualifies)
         with_errors += sum(1 for row in batch if row.errors)
         Roster.objects.filter(pk=roster.pk).update(rows_done=done)

@@ -185,7 +185,6 @@ def test_district_reads_of_a_roster_are_logged_and_ids_masked(client, employer):
     page = client.get(reverse("rosters:detail", kwargs={"pk": roster.pk}))
     download = client.get(reverse("rosters:file", kwargs={"pk": roster.pk}))
     content = b"".join(download.streaming_content)
-    download.close()
 
     number = roster.rows.get(row_number=2).document_number
     assert own_read.status_code == 200

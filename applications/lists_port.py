@@ -45,10 +45,15 @@ def profile_with_lists(profile: dict, *, employer_id: int | None, on_date: date)
     if employer_id is None:
         return profile, ListFacts()
     facts = list_facts(employer_id=employer_id, on_date=on_date)
+    return profile_apply(profile, facts=facts), facts
+
+
+def profile_apply(profile: dict, *, facts: ListFacts) -> dict:
+    """The profile with the fields the lists decide set from `facts` (a copy when any is)."""
     if not facts.profile:
-        return profile, facts
+        return profile
     updated = {**profile}
     for path, value in facts.profile.items():
         section, _, name = path.partition(".")
         updated[section] = {**(updated.get(section) or {}), name: value}
-    return updated, facts
+    return updated

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employer, User
 from accounts.roles import Role
-from applications.lists_port import profile_with_lists
+from applications.lists_port import list_facts, profile_apply, profile_with_lists
 from applications.models import Application
 from applications.notices import message_send
 from applications.services import WorkflowError, application_create, application_update, today_local
@@ -103,6 +103,8 @@ class _Evaluator:
         self.policy = self.catalogue.policy_for(roster.on_date) or self.catalogue.policy_latest(roster.on_date)
         self.reader = CellReader(policy=self.policy, today=roster.on_date)
         self.seen: dict[str, int] = {}
+        # The same employer and date for every row: what the department lists say is read once.
+        self.facts = list_facts(employer_id=roster.employer_id, on_date=roster.on_date)
 
     def row(self, parsed: ParsedRow) -> RosterRow:
         number = parsed.person.get("document_number", "")
@@ -122,9 +124,9 @@ class _Evaluator:
             unknown=parsed.unknown,
             errors=parsed.errors,
         )
-        profile, facts = profile_with_lists(
-            parsed.profile, employer_id=self.roster.employer_id, on_date=self.roster.on_date
-        )
+        facts = self.facts
+        profile = profile_apply(parsed.profile, facts=facts)
+
         stored.profile = profile
         stored.list_confirmations = list(facts.confirmations)
         if parsed.errors:

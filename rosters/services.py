@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employer, User
 from accounts.roles import Role
-from applications.lists_port import list_facts, profile_apply, profile_with_lists
+from applications.lists_port import list_facts, profile_apply
 from applications.models import Application
 from applications.notices import message_send
 from applications.services import WorkflowError, application_create, application_update, today_local
@@ -445,8 +445,7 @@ def invitation_apply(*, invitation_id: int, person: User) -> Application:
             "employer": invitation.employer,
             "is_legal_representative": profile.get("enterprise", {}).get("role") == "principal",
         }
-        facts_date: date = today_local()
-        _profile, facts = profile_with_lists({}, employer_id=invitation.employer_id, on_date=facts_date)
+        facts = list_facts(employer_id=invitation.employer_id, on_date=today_local())
         if facts.investment_recommended:
             fields["investment_promotion_recommended"] = True
         application = application_update(application_id=application.pk, actor=person, fields=fields)

@@ -41,18 +41,31 @@ def role_home_url(role: Role) -> str:
 # Pages besides a role's home that its navigation lists, by URL name (accounts imports no app above it): the holder's
 # own card and its services (第四条), the cards under management (第六条) and the uses of the services per month.
 SERVICE_USES = ("benefits:statistics", _("Service uses"))
+# 免申即享: the employers' rosters, the departments' enterprise lists and the talent office's funnel.
+ROSTERS = ("rosters:district", _("Employers' rosters"))
+FUNNEL = ("rosters:funnel", _("Potential talents"))
 ROLE_PAGES = {
-    Role.APPLICANT: (("cards:mine", _("My Talent Card")), ("benefits:mine", _("My card's services"))),
-    Role.EMPLOYER: (("cards:midterm_list", _("Mid-term assessments")),),
-    Role.DEPARTMENT_REVIEWER: (("cards:register", _("Card register")),),
+    Role.APPLICANT: (
+        ("cards:mine", _("My Talent Card")),
+        ("benefits:mine", _("My card's services")),
+        ("rosters:mine", _("My invitations")),
+    ),
+    Role.EMPLOYER: (("cards:midterm_list", _("Mid-term assessments")), ("rosters:home", _("Staff rosters"))),
+    Role.DEPARTMENT_REVIEWER: (
+        ("cards:register", _("Card register")),
+        ("rosters:lists", _("Enterprise lists")),
+        ROSTERS,
+    ),
     Role.HR_REVIEWER: (("cards:register", _("Card register")), SERVICE_USES),
-    Role.TALENT_OFFICE: (("cards:register", _("Card register")), SERVICE_USES),
+    Role.TALENT_OFFICE: (("cards:register", _("Card register")), SERVICE_USES, FUNNEL, ROSTERS),
     Role.SERVICE_DESK: (("benefits:desk_records", _("Records of your desk")),),
     Role.AUDITOR: (
         ("cards:register", _("Card register")),
         ("accounts:lockouts", _("Failed logins")),
         ("applications:deleted_files", _("Deleted files")),
         SERVICE_USES,
+        FUNNEL,
+        ROSTERS,
     ),
 }
 

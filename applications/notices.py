@@ -80,3 +80,24 @@ def notices_email_retry(*, now: datetime | None = None) -> int:
         if now - notice.email_failed_at >= EMAIL_RETRY_FIRST_WAIT * 2 ** (notice.email_attempts - 1):
             sent += notice_email(notice=notice, now=now)
     return sent
+
+
+def message_send(*, mobile: str, email: str, subject: str, body_zh: str, body_en: str) -> dict[str, str]:
+    """A message to a person who may have no account yet (an invitation): by SMS through the configured sender and
+    by e-mail in both languages. A failed e-mail is recorded by its error's class, never raised; what went where is
+    returned for the caller to record (keys sms_sent_to, emailed_to, email_error)."""
+    from accounts.verification import verification_sender
+
+    sent: dict[str, str] = {}
+    if mobile:
+        verification_sender().send(channel="mobile", destination=mobile, body=body_zh)
+        sent["sms_sent_to"] = mobile
+    if email:
+        try:
+            send_mail(subject, f"{body_zh}\n\n----\n\n{body_en}", None, [email])
+        except (OSError, smtplib.SMTPException) as error:
+            sent["email_error"] = type(error).__name__[:100]
+            logger.warning("Message by e-mail not sent (%s).", type(error).__name__)
+        else:
+            sent["emailed_to"] = email
+    return sent

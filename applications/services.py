@@ -17,6 +17,7 @@ from accounts.models import Employer, User
 from accounts.roles import Role
 from applications.cards_port import latest_card_of
 from applications.identity import DocumentType, identity_number_validate
+from applications.lists_port import profile_with_lists
 from applications.models import Application, HistoryEntry, Kind, Material, ScanOf, StageTime, Submission, Tier
 from applications.rules import acting_role, department_ids
 from applications.selectors import applications_visible_to
@@ -142,12 +143,20 @@ def application_evaluate(*, application: Application, today: date | None = None)
     A returned application stays with the version of its evaluation at submission, lapsed or not: it continues
     through review under the rules it was submitted under (第九条).
     """
+    today = today or today_local()
     profile = {key: value for key, value in application.profile.items() if key != "on_date"}
     profile["case_by_case"] = application.case_by_case
+    # G12's 行业主管部门名单 is read from the departments' lists where one is kept for the year, not from the form.
+    profile, facts = profile_with_lists(profile, employer_id=application.employer_id, on_date=today)
     stored = policy_named(application.evaluation.get("policy")) if application.state == State.RETURNED else None
     if stored is not None:
-        return evaluation_under(profile, today=today or today_local(), policy=stored)
-    return evaluation_in_force(profile, today=today or today_local())
+        evaluation = evaluation_under(profile, today=today, policy=stored)
+    else:
+        evaluation = evaluation_in_force(profile, today=today)
+    if facts.confirmations:
+        # The reviewer's file names the lists that decided a fact (kind, year, department).
+        evaluation["lists"] = [dict(found) for found in facts.confirmations]
+    return evaluation
 
 
 class KindNotAllowed(WorkflowError):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reviews",
     "cards",
     "benefits",
+    "rosters",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,8 @@ APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_MB", default=100, minimum=1) * 
 # Everything one person keeps stored, across their applications (earlier submitted versions included).
 APPLICANT_MAX_BYTES = env_int("APPLICANT_MAX_MB", default=300, minimum=1) * 1024 * 1024
 # Applications one person may open within 30 days (one at a time; withdrawing and starting again counts).
+# Days an employer's roster file is kept after its upload (免申即享; PIPL 第十九条).
+ROSTER_RETENTION_DAYS = env_int("ROSTER_RETENTION_DAYS", default=180, minimum=1)
 APPLICATIONS_PER_30_DAYS = env_int("APPLICATIONS_PER_30_DAYS", default=5, minimum=1)
 # Retention of uploads (applications.retention, 个人信息保护法 第十九条): days after a rejection (long enough for
 # 行政复议 within 60 days and 行政诉讼 within 6 months of the decision), after a withdrawal, and after a draft that was
@@ -279,6 +282,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Roster files are kept ROSTER_RETENTION_DAYS (rosters.services.roster_files_purge).
+    "rosters-purge-files": {
+        "task": "rosters.tasks.purge_roster_files",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Reviewers find their queue's digest in the morning mail.
     "reviewers-daily-digest": {
         "task": "reviews.tasks.send_daily_digests",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("eligibility/", include("eligibility.urls")),
     path("cards/", include("cards.urls")),
     path("services/", include("benefits.urls")),
+    path("rosters/", include("rosters.urls")),
     path("api/v1/", include("eligibility.api_urls")),
     path("api/v1/", include("cards.api_urls")),
     path("api/v1/openapi.json", openapi_json, name="openapi"),

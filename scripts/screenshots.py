@@ -58,7 +58,15 @@ def pages() -> list[tuple[str, str, str]]:
         ("auditor", "queue", reverse("reviews:queue", kwargs={"role": "auditor"})),
         ("talent", "service-uses", reverse("benefits:statistics")),
         ("auditor", "deleted-files", reverse("applications:deleted_files")),
+        ("employer", "rosters", reverse("rosters:home")),
+        ("department", "enterprise-lists", reverse("rosters:lists")),
+        ("talent", "roster-funnel", reverse("rosters:funnel")),
     ]
+    from rosters.models import Roster
+
+    roster = Roster.objects.order_by("-id").first()
+    if roster is not None:
+        listed.append(("employer", "roster", reverse("rosters:detail", kwargs={"pk": roster.pk})))
     for username, reviewer in (("demo-wu", "department"), ("demo-zhou", "hr")):
         pk = application_of(username)
         if pk:

@@ -96,6 +96,8 @@ def test_navigation_shows_only_the_roles_held(client):
         "服务使用情况",
         "登录失败记录",
         "已删除的文件",
+        "潜在人才",
+        "用人单位花名册",
     ]
 
 

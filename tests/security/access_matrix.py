@@ -30,7 +30,8 @@ class Row:
     name: str
     method: str
     # What the URL's object is: "" (none), "application", "material", "export", "card", "midterm" (a card's
-    # mid-term assessment), "booking" (a booking of a card's service) or "role" (a role's page).
+    # mid-term assessment), "booking" (a booking of a card's service), "roster" (an employer's staff roster),
+    # "invitation" (an invitation sent from a roster) or "role" (a role's page).
     target: str
     own: str
     foreign: str = ""
@@ -188,6 +189,35 @@ ROWS = [
         foreign="L    D    D    D    D    D    D    D    D"),
     Row("benefits:statistics", "GET", "", own="L    D    D    D    A    A    D    A    D"),
     Row("benefits:statistics_csv", "GET", "", own="L    D    D    D    A    A    D    A    D"),
+    # 免申即享: an employer's rosters are its officers'; the department reads its employers' confirmed ones, the office
+    # and the auditor all (each read logged). An invitation is its person's; its link is open to all (it holds no data).
+    Row("rosters:home", "GET", "", own="L    D    A    D    D    D    D    D    D"),
+    Row("rosters:template", "GET", "", own="L    D    A    D    D    D    D    D    D"),
+    Row("rosters:detail", "GET", "roster",
+        own=    "L    D    A    A    D    A    D    A    D",
+        foreign="L    D    D    D    D    A    D    A    D"),
+    Row("rosters:file", "GET", "roster",
+        own=    "L    D    A    A    D    A    D    A    D",
+        foreign="L    D    D    D    D    A    D    A    D"),
+    Row("rosters:confirm", "POST", "roster",
+        own=    "L    D    A    D    D    D    D    D    D",
+        foreign="L    D    D    D    D    D    D    D    D"),
+    Row("rosters:discard", "POST", "roster",
+        own=    "L    D    A    D    D    D    D    D    D",
+        foreign="L    D    D    D    D    D    D    D    D"),
+    Row("rosters:district", "GET", "", own="L    D    D    A    D    A    D    A    D"),
+    Row("rosters:invitation_open", "GET", "", kwargs={"token": "not-a-token"},
+        own="A    A    A    A    A    A    A    A    A"),
+    Row("rosters:mine", "GET", "", own="L    A    D    D    D    D    D    D    D"),
+    Row("rosters:invitation", "GET", "invitation",
+        own=    "L    A    D    D    D    D    D    D    D",
+        foreign="L    D    D    D    D    D    D    D    D"),
+    Row("rosters:invitation_decline", "POST", "invitation",
+        own=    "L    A    D    D    D    D    D    D    D",
+        foreign="L    D    D    D    D    D    D    D    D"),
+    Row("rosters:lists", "GET", "", own="L    D    D    A    D    D    D    D    D"),
+    Row("rosters:funnel", "GET", "", own="L    D    D    D    D    A    D    A    D"),
+    Row("rosters:funnel_csv", "GET", "", own="L    D    D    D    D    A    D    A    D"),
     Row("set_language", "POST", "", data={"language": "en", "next": "/"},
         own="A    A    A    A    A    A    A    A    A"),
     # Operations: the probes answer anyone (they say only "ok" or which dependency failed); the metrics need the

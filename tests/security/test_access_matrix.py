@@ -23,6 +23,7 @@ from benefits.catalogue import catalogue_load
 from benefits.models import Booking, ServicePoint
 from cards.models import Card, MidtermAssessment
 from reviews.models import ExportStatus, QueueExport
+from rosters.models import Invitation, Roster, RosterRow
 from tests.factories import DepartmentFactory, EmployerFactory, ServiceDeskFactory, UserFactory
 from tests.security.access_matrix import ADMIN_DEFAULT, ADMIN_EXCEPTIONS, ALLOW, COLUMNS, DENY, LOGIN, ROWS, Row
 
@@ -64,6 +65,8 @@ class World:
     cards: dict[str, Card]
     midterms: dict[str, MidtermAssessment]
     bookings: dict[str, Booking]
+    rosters: dict[str, Roster]
+    invitations: dict[str, Invitation]
 
 
 def application_in(*, applicant, employer, state: str, number: str) -> Application:
@@ -133,6 +136,14 @@ def world_build() -> World:
     cards = {which: card_of(application) for which, application in applications.items()}
     midterms = {which: midterm_of(card) for which, card in cards.items()}
     bookings = bookings_of(cards, desk=users["service_desk"].service_desks.get())
+    rosters = {
+        "own": roster_of(own_employer, uploaded_by=users["employer"]),
+        "foreign": roster_of(other_employer, uploaded_by=other_applicant),
+    }
+    invitations = {
+        "own": invitation_of(rosters["own"], person=users["applicant"]),
+        "foreign": invitation_of(rosters["foreign"], person=other_applicant),
+    }
     return World(
         users=users,
         applications=applications,
@@ -140,6 +151,37 @@ def world_build() -> World:
         cards=cards,
         midterms=midterms,
         bookings=bookings,
+        rosters=rosters,
+        invitations=invitations,
+    )
+
+
+def roster_of(employer, *, uploaded_by) -> Roster:
+    """A confirmed roster of the employer, with its private file."""
+    name = default_storage.save(f"rosters/{employer.pk}/roster.xlsx", ContentFile(b"PK roster"))
+    return Roster.objects.create(
+        employer=employer,
+        uploaded_by=uploaded_by,
+        file=name,
+        original_name="roster.xlsx",
+        status="confirmed",
+        on_date=timezone.localdate(),
+        rows_total=1,
+    )
+
+
+def invitation_of(roster: Roster, *, person) -> Invitation:
+    """An invitation from the roster's one row, opened by the person."""
+    row = RosterRow.objects.create(roster=roster, row_number=2, full_name=person.full_name, eligible=True)
+    return Invitation.objects.create(
+        row=row,
+        employer=roster.employer,
+        document_number=f"matrix-{roster.pk}",
+        token_hash=f"{roster.pk:064d}",
+        expires_at=timezone.now() + timedelta(days=30),
+        person=person,
+        opened_at=timezone.now(),
+        status="opened",
     )
 
 
@@ -225,6 +267,10 @@ def url_of(row: Row, world: World, column: str, which: str) -> str:
         kwargs["pk"] = world.midterms[which].pk
     elif row.target == "booking":
         kwargs["pk"] = world.bookings[which].pk
+    elif row.target == "roster":
+        kwargs["pk"] = world.rosters[which].pk
+    elif row.target == "invitation":
+        kwargs["pk"] = world.invitations[which].pk
     elif row.target == "role":
         own_role = column if column in Role.values else Role.APPLICANT.value
         kwargs["role"] = own_role if own else (Role.AUDITOR.value if own_role != "auditor" else Role.HR_REVIEWER.value)

@@ -62,6 +62,14 @@ class RegistrationForm(BaseUserCreationForm):
         model = User
         fields = ("full_name", "mobile", "email")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # One plain sentence for the validators of settings.AUTH_PASSWORD_VALIDATORS, instead of Django's list.
+        self.fields["password1"].help_text = _(
+            "At least 10 characters, not only digits, not a common password and not close to your name or e-mail."
+        )
+        self.fields["password2"].help_text = _("Type the same password again.")
+
     def clean_mobile(self) -> str:
         return mobile_normalise(self.cleaned_data["mobile"])
 

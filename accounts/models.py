@@ -127,6 +127,10 @@ class User(AbstractUser):
     # Raised when every other session of the user must end (enrolling a second factor): part of the session hash.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
     full_name = models.CharField(_("real name"), max_length=100, blank=True)
+    # The language the person registered in or last chose: their notices and e-mails are written in it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
     departments = models.ManyToManyField(
         Department, blank=True, related_name="reviewers", verbose_name=_("industry departments")

@@ -28,6 +28,10 @@ ROLE_HOME = {
 }
 
 
+# The navigation names a role's home by what the person finds there, not by the role's name.
+ROLE_NAV_LABEL = {Role.APPLICANT: _("My applications")}
+
+
 def role_home_url(role: Role) -> str:
     """The page a user of `role` lands on after signing in."""
     name, kwargs = ROLE_HOME[role]
@@ -55,7 +59,7 @@ def navigation_for(*, user, path: str) -> list[NavItem]:
     items = []
     for role in user.roles:
         url = role_home_url(role)
-        items.append(NavItem(label=role.label, url=url, active=path.startswith(url)))
+        items.append(NavItem(label=ROLE_NAV_LABEL.get(role, role.label), url=url, active=path.startswith(url)))
     pages = dict.fromkeys(page for role in user.roles for page in ROLE_PAGES.get(role, ()))
     for name, label in pages:
         url = reverse(name)

@@ -1,5 +1,6 @@
 """Writes for accounts and organisations."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
@@ -90,3 +91,12 @@ def access_log_record(*, user: User, action: str, obj, role: str = "") -> None:
     AccessLog.objects.create(
         user=user, role=role, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk)
     )
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Records the language a person chose: their notices are written in it. True when it changed."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True

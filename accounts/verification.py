@@ -81,13 +81,22 @@ def verification_codes_send(*, user: User) -> None:
 
 
 @transaction.atomic
-def applicant_register(*, full_name: str, mobile: str, email: str, password: str) -> User:
+def applicant_register(
+    *, full_name: str, mobile: str, email: str, password: str, language: str = settings.LANGUAGE_CODE
+) -> User:
     """Creates an applicant's account, inactive until both codes are confirmed, and sends the codes on commit.
 
     Whether the mobile or e-mail already has an account is not checked here (that would tell an outsider who is
     registered): the codes go to them either way, and `verification_confirm` refuses a taken one.
     """
-    user = User(username=username_generate(), full_name=full_name, mobile=mobile, email=email, is_active=False)
+    user = User(
+        username=username_generate(),
+        full_name=full_name,
+        mobile=mobile,
+        email=email,
+        language=language,
+        is_active=False,
+    )
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=Role.APPLICANT.value))

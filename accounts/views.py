@@ -5,8 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_ratelimit.core import is_ratelimited
 
 from accounts.forms import LoginForm, RegistrationForm, VerificationForm
@@ -14,7 +17,7 @@ from accounts.models import User
 from accounts.navigation import role_home_url
 from accounts.roles import Role
 from accounts.selectors import login_failures_recent, workspace_for
-from accounts.services import access_log_record
+from accounts.services import access_log_record, user_language_set
 from accounts.verification import (
     VerificationError,
     applicant_register,
@@ -22,12 +25,6 @@ from accounts.verification import (
     verification_messages_for,
     verification_resend,
 )
-
-
-@require_GET
-def landing(request: HttpRequest) -> HttpResponse:
-    """The public front page: what the card is, who may apply, how."""
-    return render(request, "accounts/landing.html")
 
 
 @login_required
@@ -70,6 +67,15 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 # Registration of applicants -----------------------------------------------------------------------------------
 
 PENDING_USER = "registration_user_id"
+# Where the person was going when they chose to register (a page that asked them to log in): they land there.
+PENDING_NEXT = "registration_next"
+
+
+def _safe_next(request: HttpRequest, value: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return value if value and allowed else ""
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -85,6 +91,34 @@ class PortalLoginView(auth_views.LoginView):
             messages.info(self.request, form.errors["__all__"][0])
             return redirect("accounts:verify")
         return super().form_invalid(form)
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            # A language chosen before signing in is the person's choice: their notices follow it.
+            user_language_set(user=user, language=chosen)
+            return response
+        # Otherwise the portal speaks the account's language from the moment they sign in, on any device.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in person's choice is also kept on their account for their notices."""
+    response = set_language(request)
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 def login_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
@@ -125,20 +159,24 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST" and form.is_valid():
         destinations = [form.cleaned_data["email"], form.cleaned_data["mobile"]]
         if _messages_limited(request, destinations=destinations, group="registration"):
             form.add_error(None, TOO_MANY_MESSAGES)
-            return render(request, "accounts/register.html", {"form": form}, status=429)
+            return render(request, "accounts/register.html", {"form": form, "next": next_url}, status=429)
         user = applicant_register(
             full_name=form.cleaned_data["full_name"],
             mobile=form.cleaned_data["mobile"],
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
+            language=get_language(),
         )
         request.session[PENDING_USER] = user.pk
+        if next_url:
+            request.session[PENDING_NEXT] = next_url
         return redirect("accounts:verify")
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 
 def _pending_user(request: HttpRequest) -> User:
@@ -162,9 +200,10 @@ def verify(request: HttpRequest) -> HttpResponse:
                     form.add_error(field, message)
         else:
             del request.session[PENDING_USER]
+            next_url = _safe_next(request, request.session.pop(PENDING_NEXT, ""))
             login(request, user, backend="accounts.backends.UsernameMobileEmailBackend")
             messages.success(request, _("Your account is ready. Welcome!"))
-            return redirect("home")
+            return redirect(next_url or "home")
     context = {
         "form": form,
         "pending": user,

@@ -1,4 +1,4 @@
-"""Notices to applicants: one per history entry that concerns them, in-app and by e-mail, in both languages.
+"""Notices to applicants: one per history entry that concerns them, in-app and by e-mail, in the applicant's language.
 
 An e-mail that cannot be sent (no mail server, a refused connection) never fails the step that caused it: the
 failure is recorded on the notice and the scheduled retry sends it later, waiting longer after each failure.
@@ -38,16 +38,10 @@ def notice_send_for_history(*, history_entry_id: int) -> Notice:
     with transaction.atomic():
         entry = HistoryEntry.objects.select_related("application__applicant").get(pk=history_entry_id)
         applicant = entry.application.applicant
-        subject_zh, body_zh = _render(entry, "zh-hans")
-        subject_en, body_en = _render(entry, "en")
+        subject, body = _render(entry, applicant.language)
         notice, _ = Notice.objects.get_or_create(
             history_entry=entry,
-            defaults={
-                "recipient": applicant,
-                "application": entry.application,
-                "subject": f"{subject_zh} / {subject_en}",
-                "body": f"{body_zh}\n\n----\n\n{body_en}",
-            },
+            defaults={"recipient": applicant, "application": entry.application, "subject": subject, "body": body},
         )
     notice_email(notice=notice)
     return notice

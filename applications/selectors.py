@@ -65,6 +65,8 @@ class TimelineStep:
     label: object
     done_at: datetime | None
     current: bool
+    # The review that returned the application for supplement, while it waits for the applicant.
+    returned_at: datetime | None = None
 
 
 # 第五条: 申报 → 初审 → 复审 → 审定 → 制卡 → 发卡, each reached when the application enters the state.
@@ -83,6 +85,8 @@ def application_timeline(*, application: Application, history: list[HistoryEntry
     last_return = max(
         (index for index, entry in enumerate(history) if entry.target_state == State.RETURNED), default=-1
     )
+    if application.state == State.RETURNED and last_return >= 0:
+        return _timeline_returned(history=history, last_return=last_return)
     reached: dict[str, datetime] = {}
     for index, entry in enumerate(history):
         if entry.target_state == State.SUBMITTED or index > last_return:
@@ -95,6 +99,24 @@ def application_timeline(*, application: Application, history: list[HistoryEntry
         current = waiting and done_at is None and not current_found
         current_found = current_found or current
         steps.append(TimelineStep(label=label, done_at=done_at, current=current))
+    return steps
+
+
+def _timeline_returned(*, history: list[HistoryEntry], last_return: int) -> list[TimelineStep]:
+    """While returned: the steps done before the return, and the review that returned it, marked as such."""
+    returned = history[last_return]
+    reached = {entry.target_state: entry.created_at for entry in history[:last_return]}
+    # The review under way when it was returned: the one that follows the state the application left.
+    states = [state for _label, state in TIMELINE]
+    returning_step = states[states.index(returned.source_state) + 1] if returned.source_state in states else None
+    steps = []
+    after_return = False
+    for label, state in TIMELINE:
+        if state == returning_step:
+            steps.append(TimelineStep(label=label, done_at=None, current=False, returned_at=returned.created_at))
+            after_return = True
+        else:
+            steps.append(TimelineStep(label=label, done_at=None if after_return else reached.get(state), current=False))
     return steps
 
 

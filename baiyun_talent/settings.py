@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form renderer reads the project's templates/forms/ and, through this app, Django's widget templates.
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -96,6 +98,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "baiyun_talent.forms.PortalFormRenderer"
 
 DATABASES = {"default": database_from_env(default_sqlite_path=str(VAR_DIR / "db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -240,7 +244,8 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Without Redis the embedded default runs tasks in-process, at the moment they are enqueued.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, tasks run eagerly; the in-memory URL names a host so that kombu does not warn of a missing one.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -322,5 +327,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "fontTools": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        # Tasks run in the request when there is no broker: their "succeeded in" lines would only be noise then.
+        "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
     },
 }

@@ -1,4 +1,4 @@
-"""The holder's e-mail when a booking is filed, confirmed, changed or cancelled, in both languages."""
+"""The holder's e-mail when a booking is filed, confirmed, changed or cancelled, in the holder's language."""
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -22,8 +22,7 @@ def booking_notice_send(*, booking_event_id: int) -> BookingEvent:
     )
     address = event.booking.holder.email
     if event.emailed_at is None and address:
-        subject_zh, body_zh = _render(event, "zh-hans")
-        subject_en, body_en = _render(event, "en")
-        send_mail(f"{subject_zh} / {subject_en}", f"{body_zh}\n\n----\n\n{body_en}", None, [address])
+        subject, body = _render(event, event.booking.holder.language)
+        send_mail(subject, body, None, [address])
         BookingEvent.objects.filter(pk=event.pk).update(emailed_at=timezone.now())
     return event

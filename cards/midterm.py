@@ -152,8 +152,6 @@ def midterm_record(*, assessment_id: int, actor: User, note: str = "") -> Midter
 
 def midterm_reminders_send(*, today: date | None = None) -> int:
     """Reminds the employer's officers of a report due within a month, and once more when it is overdue."""
-    from django.conf import settings
-
     today = today or timezone.localdate()
     due = (
         MidtermAssessment.objects.filter(
@@ -170,12 +168,16 @@ def midterm_reminders_send(*, today: date | None = None) -> int:
             continue
         employer = assessment.card.employer
         officers = [user for user in employer.officers.all() if user.email and user.is_active] if employer else []
-        if officers:
-            with translation.override(settings.LANGUAGE_CODE):
+        by_language: dict[str, set[str]] = {}
+        for user in officers:
+            by_language.setdefault(user.language, set()).add(user.email)
+        for language, addresses in sorted(by_language.items()):
+            # Each officer reads the reminder in their own language.
+            with translation.override(language):
                 context = {"assessment": assessment, "card": assessment.card, "overdue": overdue}
                 subject = render_to_string("cards/email/midterm_subject.txt", context).strip()
                 body = render_to_string("cards/email/midterm_body.txt", context).strip()
-            messages.append((subject, body, None, sorted({user.email for user in officers})))
+            messages.append((subject, body, None, sorted(addresses)))
         reminded.append(assessment.pk)
     if messages:
         send_mass_mail(messages)

@@ -50,8 +50,7 @@ def digest_send(*, user: User, role: Role, today: date) -> DigestSend | None:
     waiting, overdue = digest_counts(user=user, role=role, today=today)
     if waiting == 0:
         return None
-    subject_zh, body_zh = _render(user=user, role=role, waiting=waiting, overdue=overdue, language="zh-hans")
-    subject_en, body_en = _render(user=user, role=role, waiting=waiting, overdue=overdue, language="en")
+    subject, body = _render(user=user, role=role, waiting=waiting, overdue=overdue, language=user.language)
     try:
         with transaction.atomic():
             record = DigestSend.objects.create(
@@ -59,9 +58,7 @@ def digest_send(*, user: User, role: Role, today: date) -> DigestSend | None:
             )
     except IntegrityError:
         return None  # Another worker sent it a moment ago.
-    send_mail(
-        f"{subject_zh} / {subject_en}", f"{body_zh}\n\n----\n\n{body_en}", settings.DEFAULT_FROM_EMAIL, [user.email]
-    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return record
 
 

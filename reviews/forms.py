@@ -96,6 +96,13 @@ class QueueFilterForm(forms.Form):
 DECISION_CHOICES = [("approve", _("Approved by the leading group")), ("reject", _("Not approved by the leading group"))]
 
 
+# Decisions that send the application back or end it: set apart from passing it and confirmed before they are sent.
+CONFIRMED_TRANSITIONS = {
+    "return_for_supplement": _("I confirm: return the application to the applicant for supplement."),
+    "reject": _("I confirm: reject the application; this ends it."),
+}
+
+
 def carries_of(name: str) -> frozenset[Carry]:
     """What a transition must carry (the rows of one name carry the same)."""
     for spec in TRANSITIONS:
@@ -129,6 +136,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.name = name
         self.label = label_of(name)
+        self.needs_confirmation = name in CONFIRMED_TRANSITIONS
         carries = carries_of(name)
         if Carry.DECISION in carries:
             self.fields["decision"] = forms.ChoiceField(
@@ -167,6 +175,11 @@ class TransitionForm(forms.Form):
             self.fields["opinion"] = forms.CharField(
                 label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
             )
+        if self.needs_confirmation:
+            self.fields["confirm"] = forms.BooleanField(
+                label=CONFIRMED_TRANSITIONS[name],
+                error_messages={"required": _("Tick the confirmation to send this decision.")},
+            )
 
     def transition_kwargs(self) -> dict:
         """The keyword arguments of application_transition that this form carries."""
@@ -193,7 +206,8 @@ class TransitionForm(forms.Form):
 class BulkForm(forms.Form):
     """One decision for the ticked applications of a queue."""
 
-    name = forms.ChoiceField(label=_("Action"))
+    # Nothing chosen beforehand: the reviewer picks the decision.
+    name = forms.ChoiceField(label=_("Action"), widget=forms.RadioSelect)
     applications = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=_("Applications"))
     opinion = forms.CharField(
         label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000

@@ -20,8 +20,9 @@ from applications.rules import department_ids
 from applications.selectors import Available, applications_visible_to, transitions_available
 from applications.services import ChecklistItem, comprehensive_assessment, material_label, materials_checklist
 from applications.workflow import State
+from eligibility.catalogue import Policy
 from eligibility.engine import criteria_of_tier
-from eligibility.selectors import catalogue_published
+from eligibility.selectors import catalogue_published, policy_named
 from reviews.caching import (
     CHOICES_VERSION,
     DEADLINES_VERSION,
@@ -588,6 +589,16 @@ class ReviewFile:
     @property
     def evaluation(self) -> dict:
         return self.application.evaluation or {}
+
+    @property
+    def policy(self) -> Policy | None:
+        """The version the evaluation used, shown by its title."""
+        return policy_named(self.evaluation.get("policy"))
+
+    @property
+    def timeline(self) -> list[tuple[HistoryEntry, list[str]]]:
+        """The history, each entry with the names of the materials a return asked for (people read names, not codes)."""
+        return [(entry, [material_label(code)[0] for code in entry.supplement_items]) for entry in self.history]
 
     @property
     def comprehensive_assessment(self) -> bool:

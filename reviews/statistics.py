@@ -65,8 +65,20 @@ def stage_durations(*, history: list[tuple[int, str, str, object]]) -> dict[str,
     return durations
 
 
-def _days(value: float) -> str:
-    return _("%(days).1f days") % {"days": value}
+def duration_bars(pairs: list[tuple[str, float]]) -> list[Bar]:
+    """Durations given in days, charted in one unit chosen by the longest (days, hours or minutes).
+
+    The bars are drawn from the rounded figures their labels show, so that "0.0" is never a full bar.
+    """
+    longest = max((value for _label, value in pairs), default=0)
+    if longest >= 1:
+        factor, text = 1, _("%(value).1f days")
+    elif longest * 24 >= 1:
+        factor, text = 24, _("%(value).1f hours")
+    else:
+        factor, text = 24 * 60, _("%(value).1f minutes")
+    shown = [(label, round(value * factor, 1)) for label, value in pairs]
+    return _bars(shown, display=lambda value: text % {"value": value})
 
 
 def statistics_for(*, user: User) -> dict:
@@ -134,7 +146,7 @@ def statistics_for(*, user: User) -> dict:
             Chart(title=_("Applications by month of submission"), bars=_bars(months)),
             Chart(
                 title=_("Median time in each stage"),
-                bars=_bars([(label, value) for label, value, _count in medians], display=_days),
+                bars=duration_bars([(label, value) for label, value, _count in medians]),
             ),
         ],
     }

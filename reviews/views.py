@@ -271,7 +271,10 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    """Counts by tier, state, department and month, and the median time per stage, as charts and tables."""
-    if not request.user.role_codes & {role.value for role in STATISTICS_ROLES}:
+    """Counts by tier, state, department and month, and the median time per stage, as charts and tables.
+
+    Over what the user may see: a department reviewer gets the figures of their own departments' applications.
+    """
+    if not request.user.role_codes & {role.value for role in (*STATISTICS_ROLES, Role.DEPARTMENT_REVIEWER)}:
         raise Http404
     return render(request, "reviews/statistics.html", statistics_for(user=request.user))

@@ -1,5 +1,9 @@
-// Reviewers' queue: a "select all" box for the bulk decision (progressive enhancement; the form works without it).
+// Reviewers' pages, progressive enhancement only (every form works without this file):
+// the queue's filters open on wide screens, and a "select all" box for the bulk decision.
 document.addEventListener("DOMContentLoaded", () => {
+  const fold = document.querySelector("details[data-open-wide]");
+  if (fold && window.matchMedia("(min-width: 761px)").matches) fold.open = true;
+
   const form = document.getElementById("bulk-form");
   if (!form) return;
   const header = form.querySelector("thead th");

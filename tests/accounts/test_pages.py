@@ -1,4 +1,9 @@
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
@@ -184,3 +189,25 @@ def test_demo_employers_have_valid_codes_and_departments():
         employer.full_clean()
     department_user = User.objects.get(username="department")
     assert list(department_user.departments.values_list("code", flat=True)) == ["sci-tech-industry"]
+
+
+def test_seed_demo_without_redis_prints_no_broker_warning_and_no_task_lines(tmp_path):
+    # A process of its own, as `make run` starts it: kombu warns once per process, when the first task is sent.
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL", "VAR_DIR"}
+    }
+    environment.update({"DEBUG": "true", "VAR_DIR": str(tmp_path)})
+    output = ""
+    for command in (["migrate", "-v", "0"], ["seed_demo"]):
+        finished = subprocess.run(  # noqa: S603 - the project's own manage.py with fixed arguments
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), *command],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+        output += finished.stdout + finished.stderr
+    assert "Demo cards:" in output
+    assert "kombu" not in output
+    assert "succeeded in" not in output

@@ -119,6 +119,28 @@ def test_right_codes_activate_the_account_and_sign_in(client, django_capture_on_
     assert client.get(reverse("applications:home")).status_code == 200
 
 
+def test_registration_keeps_where_the_person_was_going(client, django_capture_on_commit_callbacks):
+    start = reverse("applications:start")
+    login_page = client.get(reverse("accounts:login") + f"?next={start}").text
+    assert f'href="{reverse("accounts:register")}?next=/applications/start/"' in login_page
+    form = client.get(reverse("accounts:register") + f"?next={start}").text
+    assert f'<input type="hidden" name="next" value="{start}">' in form
+    register(client, django_capture_on_commit_callbacks, next=start)
+
+    response = client.post(reverse("accounts:verify"), codes())
+
+    assert response.status_code == 302
+    assert response["Location"] == start
+
+
+def test_registration_ignores_an_offsite_next(client, django_capture_on_commit_callbacks):
+    register(client, django_capture_on_commit_callbacks, next="https://evil.example/")
+
+    response = client.post(reverse("accounts:verify"), codes())
+
+    assert response["Location"] == reverse("home")
+
+
 def test_wrong_code_is_refused_and_counted(client, django_capture_on_commit_callbacks):
     register(client, django_capture_on_commit_callbacks)
     right = codes()

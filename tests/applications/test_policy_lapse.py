@@ -270,6 +270,6 @@ def test_reviewers_read_an_evaluation_against_the_version_it_used(client):
     with time_machine.travel(datetime(2026, 12, 28, 9, tzinfo=SHANGHAI)):
         client.force_login(department)
         page = client.get(f"/reviews/applications/{application.pk}/").text
-    assert '依据<a href="/eligibility/policies/baiyun-2021/">白云区云聚英才卡实施细则</a>，评估日期 2026-06-01。' in (
-        page
+    assert (
+        '于 2026-06-01 依据<a href="/eligibility/policies/baiyun-2021/">《白云区云聚英才卡实施细则》</a>评估。' in page
     )

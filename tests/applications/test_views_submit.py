@@ -250,6 +250,25 @@ def test_home_shows_each_application_with_its_timeline(client, applicant):
     assert response.context["in_progress"] is True
 
 
+def test_home_timeline_of_a_returned_application_marks_the_review_that_returned_it(client, applicant):
+    application = return_for_supplement(application_with_materials(applicant=applicant, submit=True))
+
+    response = client.get(reverse("applications:home"))
+
+    (row,) = response.context["rows"]
+    steps = [(str(step.label), step.done_at is not None, step.returned_at is not None) for step in row["timeline"]]
+    assert steps == [
+        ("Application", True, False),
+        ("Initial review", False, True),
+        ("Second review", False, False),
+        ("Approval", False, False),
+        ("Card production", False, False),
+        ("Card issue", False, False),
+    ]
+    assert application.state == "returned"
+    assert "returned for supplement" in response.text
+
+
 def test_home_lists_notices(client, applicant, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         application_with_materials(applicant=applicant, submit=True)

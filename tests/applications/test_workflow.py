@@ -213,10 +213,8 @@ def test_full_path_from_submission_to_approval(route, django_capture_on_commit_c
         "system",
     )
     notice = Notice.objects.get(history_entry=approval)
-    assert (
-        notice.subject
-        == f"申领 {application.number}：待制卡 / Application {application.number}: Awaiting card production"
-    )
+    # In the applicant's language only (Chinese unless they chose English).
+    assert notice.subject == f"申领 {application.number}：待制卡"
     assert notice.subject in [mail.subject for mail in mailoutbox]
     assert mailoutbox[-1].to == [application.email]
 

@@ -73,7 +73,7 @@ def test_the_holders_page_shows_the_tiers_services_with_the_quota_left(client, g
     response = client.get(reverse("benefits:mine"))
     assert [entry["service"].number for entry in response.context["guide"]] == list(range(1, 11))
     assert [(state.used, state.remaining) for state in response.context["guide"][3]["quotas"]] == [(1, 1)]
-    assert "区全民健身活动中心: 2026年6月剩余 1 次（共 2 次）" in re.sub(r"\s+", " ", response.text)
+    assert "区全民健身活动中心：2026年6月剩余 1 次（共 2 次）" in re.sub(r"\s+", " ", response.text)
     assert [use.service.number for use in response.context["uses"]] == [4]
 
 
@@ -113,7 +113,7 @@ def test_the_guide_pdf_holds_exactly_the_tiers_services_in_chinese(client, silve
     assert "8.子女入学服务" not in text
     assert "广州市引进人才申报表(原件)。" in text or "广州市引进人才申报表（原件）。" in text
     assert (
-        "区全民健身活动中心:2026年6月剩余2次(共2次)" in text or "区全民健身活动中心:2026年6月剩余2次（共2次）" in text
+        "区全民健身活动中心：2026年6月剩余2次(共2次)" in text or "区全民健身活动中心：2026年6月剩余2次（共2次）" in text
     )
     assert "86360913" in text
     # A cover, the contents and one page a service at least, numbered from the second page.

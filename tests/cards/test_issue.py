@@ -39,7 +39,7 @@ def test_the_talent_office_issues_from_the_applications_file_and_sees_the_card_n
     assert card.state == CardState.ACTIVE
     content = response.content.decode()
     link = reverse("cards:detail", kwargs={"pk": card.pk})
-    assert f'卡号: <a href="{link}">{card.number}</a> · 有效' in content
+    assert f'卡号：<a href="{link}">{card.number}</a> · 有效' in content
 
 
 def test_the_talent_office_issues_a_selection_and_sees_each_card_number(

@@ -96,7 +96,7 @@ def test_the_navigation_and_the_applicants_home_lead_to_the_card(client, card):
     response = client.get(reverse("applications:home"))
     navigation = [(str(item.label), item.url) for item in response.context["navigation"]]
     assert navigation == [
-        ("申领人", reverse("applications:home")),
+        ("我的申领", reverse("applications:home")),
         ("我的云聚英才卡", reverse("cards:mine")),
         ("我的英才卡服务", reverse("benefits:mine")),
     ]

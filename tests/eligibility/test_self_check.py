@@ -445,7 +445,7 @@ def test_self_check_apply_refuses_get(client):
 def test_navigation_and_landing_link_to_the_self_check(client):
     response = client.get("/")
     assert response.text.count(f'href="{START}"') == 2
-    assert '<a class="button secondary" href="/eligibility/self-check/">我能申领吗？</a>' in response.text
+    assert '<a class="button secondary" href="/eligibility/self-check/">资格自测</a>' in response.text
 
 
 def test_page_form_builds_each_registry_question_once():

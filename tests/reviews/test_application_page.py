@@ -190,11 +190,45 @@ def test_transition_keeps_what_was_typed_on_error(client, submitted):
     client.force_login(reviewer)
     response = client.post(
         reverse("reviews:transition", kwargs={"pk": submitted.pk, "name": "return_for_supplement"}),
-        {"return_for_supplement-expected_state": "submitted", "return_for_supplement-reasons": "照片不合格"},
+        {
+            "return_for_supplement-expected_state": "submitted",
+            "return_for_supplement-reasons": "照片不合格",
+            "return_for_supplement-confirm": "on",
+        },
     )
     form = {form.name: form for form in response.context["transition_forms"]}["return_for_supplement"]
     assert form.errors == {"supplement_items": ["List the materials to supplement."]}
     assert "照片不合格</textarea>" in response.content.decode()
+
+
+def test_return_without_confirmation_is_refused_and_changes_nothing(client, submitted):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(reviewer_for(Role.DEPARTMENT_REVIEWER, submitted))
+    response = client.post(
+        reverse("reviews:transition", kwargs={"pk": submitted.pk, "name": "return_for_supplement"}),
+        {
+            "return_for_supplement-expected_state": "submitted",
+            "return_for_supplement-reasons": "照片不合格",
+            "return_for_supplement-supplement_items": ["photo"],
+        },
+    )
+    form = {form.name: form for form in response.context["transition_forms"]}["return_for_supplement"]
+    assert form.errors == {"confirm": ["Tick the confirmation to send this decision."]}
+    assert Application.objects.get(pk=submitted.pk).state == "submitted"
+
+
+def test_return_is_set_apart_from_passing_and_below_it(client, submitted):
+    client.force_login(reviewer_for(Role.DEPARTMENT_REVIEWER, submitted))
+    html = client.get(reverse("reviews:application", kwargs={"pk": submitted.pk})).content.decode()
+    passing = html.index('data-transition="pass_initial"')
+    returning = html.index('data-transition="return_for_supplement"')
+    assert passing < returning
+    caution = html[returning:].split("</form>")[0]
+    assert 'class="button button-caution"' in caution
+    assert 'name="return_for_supplement-confirm"' in caution
+    assert "button-caution" not in html[passing:returning]
+    # Nothing is chosen beforehand: no radio or check box of a decision form is ticked.
+    assert "checked" not in html[passing:]
 
 
 def test_transition_already_handled_is_a_message(client, submitted):
@@ -347,3 +381,26 @@ def test_full_path_from_submission_to_approval_through_the_web(client, route, la
         "submit",
         *(name for _r, name, _d in PATHS[route]),
     ]
+
+
+def test_file_names_the_materials_to_supplement_and_the_policy_by_title(client, submitted):
+    reviewer = reviewer_for(Role.DEPARTMENT_REVIEWER, submitted)
+    fire(
+        submitted, "return_for_supplement", reviewer, reasons="学位证书不清晰", supplement_items=["degree_certificates"]
+    )
+    html = page(client, reviewer, submitted).content.decode()
+    with translation.override("zh-hans"):
+        from applications.services import material_label
+
+        label = material_label("degree_certificates")[0]
+    supplement = re.search(r'<p class="supplement-items"><strong>需补正的材料</strong>：(.*?)</p>', html)
+    assert supplement is not None
+    assert supplement.group(1) == label
+    assert "degree_certificates</p>" not in html
+    policy = re.search(r"依据<a [^>]*>(.*?)</a>", html)
+    assert policy is not None
+    assert "baiyun-2021" not in policy.group(1)
+    # A criterion's code follows its sentence as a small reference only.
+    codes = re.findall(r'<li>([^<]+) <span class="criterion-ref"[^>]*>([A-Z]\d+)</span></li>', html)
+    assert codes
+    assert all(not sentence.strip().startswith(code) for sentence, code in codes)

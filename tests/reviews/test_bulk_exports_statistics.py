@@ -1,11 +1,12 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import AccessLog
@@ -13,8 +14,8 @@ from accounts.roles import Role
 from applications.models import Application, HistoryEntry
 from applications.services import application_transition
 from reviews.models import ExportStatus, QueueExport
-from reviews.statistics import stage_durations
-from tests.factories import EmployerFactory, UserFactory, application_with_materials
+from reviews.statistics import duration_bars, stage_durations
+from tests.factories import DepartmentFactory, EmployerFactory, UserFactory, application_with_materials
 from tests.reviews.conftest import bulk_applications
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,15 @@ def brought_to_approval(route: str) -> Application:
 
 
 # Bulk decisions ------------------------------------------------------------------------------------------------
+
+
+def test_bulk_form_chooses_no_decision_beforehand(client, hr_reviewer):
+    brought_to_approval("gold")
+    client.force_login(hr_reviewer)
+    html = client.get(reverse("reviews:queue", kwargs={"role": "hr_reviewer"})).text
+    bulk = html[html.index('<fieldset class="bulk-actions">') :]
+    assert re.findall(r'<input type="radio" name="name" value="([a-z_]+)"[^>]*>', bulk) == ["approve"]
+    assert "checked" not in bulk.split("</fieldset>")[0]
 
 
 def test_bulk_approve_reports_each_application(client, hr_reviewer, django_capture_on_commit_callbacks):
@@ -264,7 +274,34 @@ def test_statistics_page_shows_the_median_from_history(client, hr_reviewer):
     ]
 
 
-@pytest.mark.parametrize("role", [Role.DEPARTMENT_REVIEWER, Role.APPLICANT, Role.EMPLOYER, Role.SERVICE_DESK])
+def test_statistics_of_a_department_reviewer_count_their_departments_only(client, employer):
+    bulk_applications(2, employer=employer, state="submitted")
+    bulk_applications(3, employer=EmployerFactory(department=DepartmentFactory()), state="submitted")
+    reviewer = UserFactory(roles=[Role.DEPARTMENT_REVIEWER])
+    reviewer.departments.add(employer.department)
+    client.force_login(reviewer)
+    response = client.get(reverse("reviews:statistics"))
+    assert response.status_code == 200
+    assert response.context["total"] == 2
+    assert response.context["tables"]["departments"] == [(employer.department.name, 2)]
+
+
+def test_statistics_durations_are_charted_in_the_unit_of_the_longest_and_drawn_as_shown():
+    # A median of minutes is not "0.0 days" drawn as a full bar, nor a half bar beside it.
+    with translation.override("en"):
+        hours = duration_bars([("a", 0.5), ("b", 0.25), ("c", 0.0)])
+        minutes = duration_bars([("a", 0.00001), ("b", 0.002)])
+        days = duration_bars([("a", 2.5), ("b", 0.01)])
+    assert [(bar.display, bar.percent) for bar in hours] == [
+        ("12.0 hours", 100.0),
+        ("6.0 hours", 50.0),
+        ("0.0 hours", 0),
+    ]
+    assert [(bar.display, bar.percent) for bar in minutes] == [("0.0 minutes", 0.0), ("2.9 minutes", 100.0)]
+    assert [(bar.display, bar.percent) for bar in days] == [("2.5 days", 100.0), ("0.0 days", 0.0)]
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.EMPLOYER, Role.SERVICE_DESK])
 def test_statistics_is_not_for_other_roles(client, role):
     client.force_login(UserFactory(roles=[role]))
     assert client.get(reverse("reviews:statistics")).status_code == 404

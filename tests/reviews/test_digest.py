@@ -19,6 +19,8 @@ def test_each_reviewer_gets_the_digest_of_their_own_queue(
     bulk_applications(2, employer=employer, state="submitted")
     bulk_applications(4, employer=EmployerFactory(department=DepartmentFactory()), state="submitted")
     bulk_applications(1, employer=employer, state="initial_passed")
+    hr_reviewer.language = "en"
+    hr_reviewer.save(update_fields=["language"])
     sent = digests_send_all(today=timezone.localdate())
     summary = {(record.recipient, record.role): (record.waiting, record.overdue) for record in sent}
     assert summary == {
@@ -28,12 +30,11 @@ def test_each_reviewer_gets_the_digest_of_their_own_queue(
     mail = {message.to[0]: message for message in mailoutbox}
     assert sorted(mail) == sorted([department_reviewer.email, hr_reviewer.email])
     department_mail = mail[department_reviewer.email]
-    assert (
-        department_mail.subject
-        == "行业主管部门（初审）：5 份申领待办理 / Industry department reviewer: 5 applications waiting"
-    )
+    # Each reviewer reads the digest in their own language, never both at once.
+    assert department_mail.subject == "行业主管部门（初审）：5 份申领待办理"
     assert "其中 3 份已超过办结时限。" in department_mail.body
-    assert "3 of them are past their time limit." in department_mail.body
+    assert "3 of them are past their time limit." not in department_mail.body
+    assert mail[hr_reviewer.email].subject == "HR bureau reviewer: 1 application waiting"
     assert "/reviews/department_reviewer/" in department_mail.body
 
 

@@ -116,7 +116,7 @@ ROWS = [
     Row("reviews:confirm_employer", "POST", "application",
         own=    "L    D    D    A    D    D    D    D    D",
         foreign="L    D    D    D    D    D    D    D    D"),
-    Row("reviews:statistics", "GET", "", own="L    D    D    D    A    A    D    A    D"),
+    Row("reviews:statistics", "GET", "", own="L    D    D    A    A    A    D    A    D"),
     Row("reviews:exports", "GET", "", own="L    D    D    A    A    A    D    A    D"),
     Row("reviews:export_download", "GET", "export",
         own=    "L    D    D    A    A    A    D    A    D",

@@ -98,7 +98,7 @@ def test_the_declaration_box_sits_before_its_label_on_one_line(client, applicant
 
     html = response.text
     box = html.index('<input type="checkbox" name="declaration"')
-    assert html.rindex('<div class="checkbox-field">', 0, box) > html.rindex("</div>", 0, box)
+    assert html.rindex('<div class="checkbox-row">', 0, box) > html.rindex("</div>", 0, box)
     assert html.index('<label for="id_declaration">', box) > box
 
 

@@ -104,11 +104,22 @@ def press(driver, selector: str) -> None:
 
 def wait_for_next_page(driver, old_html) -> None:
     """Until the page that held `old_html` is gone and its successor is completely loaded."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def gone(current) -> bool:
+        # While the old document is torn down, Chromium may answer "does not belong to the document" rather than
+        # the stale element reference selenium waits for: either way the page has gone.
+        try:
+            return expected_conditions.staleness_of(old_html)(current)
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
     wait = WebDriverWait(driver, WAIT_SECONDS)
-    wait.until(expected_conditions.staleness_of(old_html))
+    wait.until(gone)
     wait.until(lambda current: current.execute_script("return document.readyState") == "complete")
 
 

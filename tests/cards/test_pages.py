@@ -99,6 +99,7 @@ def test_the_navigation_and_the_applicants_home_lead_to_the_card(client, card):
         ("我的申领", reverse("applications:home")),
         ("我的云聚英才卡", reverse("cards:mine")),
         ("我的英才卡服务", reverse("benefits:mine")),
+        ("我的邀请", reverse("rosters:mine")),
     ]
     assert f"您的金卡有效期至 {card.valid_until:%Y-%m-%d}。" in response.content.decode()
     assert response.context["card_valid"] is True

@@ -115,10 +115,16 @@ def test_each_employer_names_the_department_of_its_initial_review(client, applic
 
 
 def test_resubmitting_after_a_return_opens_the_material_asked_for_marked(client, applicant):
+    """From the home page to the application's reasons, and from there to the material asked for."""
     application = application_with_materials(applicant=applicant, route="gold", submit=True)
     return_for_supplement(application)
 
-    detail = client.get(reverse("applications:detail", kwargs={"pk": application.pk}))
+    home = client.get(reverse("applications:home"))
+    detail_url = reverse("applications:detail", kwargs={"pk": application.pk})
+    assert f'<a class="button" href="{detail_url}">补正后重新提交</a>' in home.text
+    assert edit_url(application, "identity") not in home.text
+
+    detail = client.get(detail_url)
     target = f"{edit_url(application, 'materials')}#item-degree_certificates"
     assert f'<a class="button" href="{target}">补正后重新提交</a>' in detail.text
 

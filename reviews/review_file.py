@@ -8,9 +8,8 @@ from applications.models import Application, HistoryEntry, Submission, Tier
 from applications.rules import department_ids
 from applications.selectors import Available, applications_visible_to, transitions_available
 from applications.services import ChecklistItem, comprehensive_assessment, material_label, materials_checklist
-from eligibility.catalogue import Policy
 from eligibility.engine import criteria_of_tier
-from eligibility.selectors import catalogue_published, policy_named
+from eligibility.selectors import catalogue_published
 from reviews.diffs import SubmissionChanges, submission_changes
 
 
@@ -27,11 +26,6 @@ class ReviewFile:
     @property
     def evaluation(self) -> dict:
         return self.application.evaluation or {}
-
-    @property
-    def policy(self) -> Policy | None:
-        """The version the evaluation used, shown by its title."""
-        return policy_named(self.evaluation.get("policy"))
 
     @property
     def timeline(self) -> list[tuple[HistoryEntry, list[str]]]:

@@ -271,5 +271,5 @@ def test_reviewers_read_an_evaluation_against_the_version_it_used(client):
         client.force_login(department)
         page = client.get(f"/reviews/applications/{application.pk}/").text
     assert (
-        '于 2026-06-01 依据<a href="/eligibility/policies/baiyun-2021/">《白云区云聚英才卡实施细则》</a>评估。' in page
+        '依据<a href="/eligibility/policies/baiyun-2021/">白云区云聚英才卡实施细则</a>，评估日期 2026-06-01。' in page
     )

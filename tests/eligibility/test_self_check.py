@@ -491,13 +491,15 @@ def test_evaluation_include_renders_a_stored_evaluation_in_the_active_language(l
         html = render_to_string("eligibility/includes/evaluation.html", {"evaluation": EVALUATION})
     for text in expected:
         assert text in html
-    assert '<span class="criterion-code">' not in html
+    assert '<span class="criterion-ref"' not in html
 
 
 def test_evaluation_include_shows_codes_only_as_the_reviewers_reference():
     with translation.override("zh-hans"):
         html = render_to_string("eligibility/includes/evaluation.html", {"evaluation": EVALUATION, "show_codes": True})
-    assert '<li>博士（第三条（二）第6项） <span class="criterion-code">G06</span></li>' in html
+    assert (
+        '<li>博士（第三条（二）第6项） <span class="criterion-ref" title="供审核人员参考的编号">G06</span></li>' in html
+    )
 
 
 def test_evaluation_include_lists_blockers_apart():

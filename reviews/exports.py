@@ -10,13 +10,13 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
 from applications.models import Application, Kind, Tier
 from applications.workflow import State
+from baiyun_talent.i18n import chinese_active
 from reviews.deadlines import stage_deadlines, stage_due
 from reviews.queues import QueueFilters, queue_filter, queue_for, queue_ordered
 
@@ -76,7 +76,7 @@ def export_lines(*, queryset: QuerySet[Application], chunk_size: int = 2000) -> 
     never part of it. Labels are worked out once per value, due dates once per stage and day entered."""
     deadlines = stage_deadlines()
     today = timezone.localdate()
-    english = not (get_language() or "zh-hans").startswith("zh")
+    english = not chinese_active()
     case_by_case = _("Case by case (一事一议)")
     yes, no = _("Yes"), _("No")
     labels: dict[tuple, str] = {}

@@ -5,7 +5,6 @@ impact on every stored profile (who gains, loses or changes tier), counted in on
 from __future__ import annotations
 
 import collections
-import csv
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from baiyun_talent.csvstream import csv_lines
 from eligibility.catalogue import Policy
 from eligibility.engine import Result, evaluate_under
 from eligibility.profile import ProfileError, parse_profile
@@ -279,45 +279,35 @@ def policy_impact_counts(rows: Iterable[ImpactRow]) -> dict[str, int]:
     return {impact: counts.get(impact, 0) for impact in IMPACTS}
 
 
-class _Line:
-    """A file-like sink that hands csv.writer's output back as a string."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
 def impact_csv_lines(rows: Iterable[ImpactRow]) -> Iterator[str]:
     """The changed profiles as CSV lines (UTF-8 with a BOM for spreadsheet programs), streamed one row at a time."""
-    writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(
+    header = [
+        _("Application"),
+        _("Name"),
+        _("State"),
+        _("Kind"),
+        _("Impact"),
+        _("Tier before"),
+        _("Tier after"),
+        _("Criteria before"),
+        _("Criteria after"),
+    ]
+    changed = (
         [
-            str(_("Application")),
-            str(_("Name")),
-            str(_("State")),
-            str(_("Kind")),
-            str(_("Impact")),
-            str(_("Tier before")),
-            str(_("Tier after")),
-            str(_("Criteria before")),
-            str(_("Criteria after")),
+            row.reference.get("number", ""),
+            row.reference.get("name", ""),
+            row.reference.get("state", ""),
+            row.reference.get("kind", ""),
+            row.impact_label,
+            _tier_cell(row.before),
+            _tier_cell(row.after),
+            " ".join(row.before.criteria) if row.before else "",
+            " ".join(row.after.criteria) if row.after else "",
         ]
+        for row in rows
+        if row.impact != "unchanged"
     )
-    for row in rows:
-        if row.impact == "unchanged":
-            continue
-        yield writer.writerow(
-            [
-                row.reference.get("number", ""),
-                row.reference.get("name", ""),
-                row.reference.get("state", ""),
-                row.reference.get("kind", ""),
-                row.impact_label,
-                _tier_cell(row.before),
-                _tier_cell(row.after),
-                " ".join(row.before.criteria) if row.before else "",
-                " ".join(row.after.criteria) if row.after else "",
-            ]
-        )
+    return csv_lines(header, changed)
 
 
 def _tier_cell(result: Result | None) -> str:

@@ -3,7 +3,6 @@
 Names come from applicants (their own, a new employer's): a spreadsheet must show them, never run them.
 """
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -16,13 +15,10 @@ from accounts.models import User
 from accounts.roles import Role
 from applications.models import Application, Kind, Tier
 from applications.workflow import State
+from baiyun_talent.csvstream import csv_lines
 from baiyun_talent.i18n import chinese_active
 from reviews.deadlines import stage_deadlines, stage_due
 from reviews.queues import QueueFilters, queue_filter, queue_for, queue_ordered
-
-BOM = "\ufeff"
-# OWASP "CSV Injection": a cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_header() -> list[str]:
@@ -125,22 +121,9 @@ def export_lines(*, queryset: QuerySet[Application], chunk_size: int = 2000) -> 
         ]
 
 
-def csv_cell(value: str) -> str:
-    """OWASP's rule: a leading quote makes a would-be formula plain text, shown as typed."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(lines: Iterable[list[str]]) -> Iterator[str]:
+def csv_export_lines(lines: Iterable[list[str]]) -> Iterator[str]:
     """The CSV export line by line, for a StreamingHttpResponse or a file."""
-    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
-    yield BOM + writer.writerow(export_header())
-    for line in lines:
-        yield writer.writerow([csv_cell(value) for value in line])
+    return csv_lines(export_header(), lines, quote_all=True)
 
 
 def xlsx_bytes(lines: Iterable[list[str]]) -> tuple[bytes, int]:
@@ -175,7 +158,7 @@ def export_bytes(*, lines: Iterable[list[str]], export_format: str) -> tuple[byt
         return xlsx_bytes(lines)
     count = 0
     chunks = []
-    for index, line in enumerate(csv_lines(lines)):
+    for index, line in enumerate(csv_export_lines(lines)):
         chunks.append(line)
         count = index
     return "".join(chunks).encode("utf-8"), count

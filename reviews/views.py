@@ -17,7 +17,7 @@ from applications.services import AlreadyHandled, MissingData, NotAllowed, appli
 from applications.workflow import TRANSITION_NAMES
 from reviews.caching import cached_html, fragment_key, session_page_cached
 from reviews.deadlines import working_calendar_gaps
-from reviews.exports import csv_lines, export_lines, export_queryset, xlsx_bytes
+from reviews.exports import csv_export_lines, export_lines, export_queryset, xlsx_bytes
 from reviews.forms import BULK_TRANSITIONS, BulkForm, QueueFilterForm, TransitionForm
 from reviews.models import ExportFormat, ExportStatus, QueueExport
 from reviews.queues import STATISTICS_ROLES, queue_page, queue_role
@@ -240,7 +240,7 @@ def export(request: HttpRequest, role: str, export_format: str) -> HttpResponse:
         queryset=export_queryset(user=request.user, role=role, filters=filters_from_json(record.filters))
     )
     if export_format == ExportFormat.CSV:
-        response = StreamingHttpResponse(csv_lines(lines), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_export_lines(lines), content_type="text/csv; charset=utf-8")
     else:
         content, _count = xlsx_bytes(lines)
         response = HttpResponse(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -13,13 +11,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
 from accounts.services import access_log_record
 from applications.services import today_local
+from baiyun_talent.csvstream import csv_lines
+from baiyun_talent.i18n import chinese_active
 from eligibility.selectors import catalogue_published, policy_latest
 from rosters.columns import COLUMN_BY_KEY, COLUMNS
 from rosters.forms import ConsentForm, DepartmentListForm, RosterUploadForm
@@ -62,7 +61,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _english() -> bool:
-    return (get_language() or "").startswith("en")
+    return not chinese_active()
 
 
 def _employer_only(request: HttpRequest) -> None:
@@ -437,17 +436,6 @@ def funnel_view(request: HttpRequest) -> HttpResponse:
     return render(request, "rosters/funnel.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_cell(value: object) -> str:
-    """A cell that a spreadsheet will not run as a formula (OWASP: CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_GET
 def funnel_csv(request: HttpRequest) -> StreamingHttpResponse:
@@ -457,15 +445,10 @@ def funnel_csv(request: HttpRequest) -> StreamingHttpResponse:
         group = "department"
     lines, total = funnel(group=group, english=_english())
     labels = stage_labels()
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow([_("Group"), *(labels[stage] for stage in FUNNEL_STAGES)])
-        for line in lines:
-            yield writer.writerow([_csv_cell(line.label), *(line.counts[stage] for stage in FUNNEL_STAGES)])
-        yield writer.writerow([_("Total"), *(total[stage] for stage in FUNNEL_STAGES)])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = [[line.label, *(line.counts[stage] for stage in FUNNEL_STAGES)] for line in lines]
+    rows.append([_("Total"), *(total[stage] for stage in FUNNEL_STAGES)])
+    header = [_("Group"), *(labels[stage] for stage in FUNNEL_STAGES)]
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="roster-funnel-{group}-{stamp}.csv"'
     return response

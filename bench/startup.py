@@ -6,7 +6,7 @@ answering one GET, as a gunicorn worker does after a restart), for the portal an
     .venv/bin/python bench/startup.py --rounds 9
 
 Prints the median wall time of each and the portal's ratio to the minimal project, and which of the heavy libraries
-that only some requests need (openpyxl, pypdf, fontTools, qrcode, WeasyPrint) the first response imported.
+that only some requests need (openpyxl, pypdf, fontTools, qrcode, WeasyPrint, pydantic) the first response imported.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-HEAVY = ("openpyxl", "pypdf", "fontTools", "qrcode", "weasyprint")
+HEAVY = ("openpyxl", "pypdf", "fontTools", "qrcode", "weasyprint", "pydantic")
 # A page every visitor can open that runs the portal's whole middleware stack, URL resolution and a template.
 PORTAL_PATH = "/accounts/login/"
 MINIMAL_PATH = "/hello/"

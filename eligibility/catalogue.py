@@ -11,12 +11,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from eligibility.policyfile import CatalogueError, Problem, SourceMap, policy_text_parse
 from eligibility.predicates import COMPANY_AGE, FOUNDED_ON, Predicate, Test
-from eligibility.schema import PolicySpec
+
+if TYPE_CHECKING:
+    from eligibility.schema import PolicySpec
 
 __all__ = [
     "CASE_BY_CASE_PREFIX",

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from pydantic import ValidationError
 
-from eligibility.schema import TAG_PREFIX, PolicySpec
+if TYPE_CHECKING:
+    from eligibility.schema import PolicySpec
 
 __all__ = ["CatalogueError", "Location", "Problem", "SourceMap", "policy_text_parse"]
 
@@ -145,6 +145,8 @@ class SourceMap:
 
 def _schema_problem(sources: SourceMap, error: Mapping[str, Any]) -> Problem:
     """One pydantic error in the file's terms: its location without union tags, its message translated."""
+    from eligibility.schema import TAG_PREFIX
+
     location = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith(TAG_PREFIX)))
     kind = error["type"]
     location = location if location else _FIELD_OF_CHECK.get(kind, location)
@@ -161,6 +163,11 @@ def _schema_problem(sources: SourceMap, error: Mapping[str, Any]) -> Problem:
 
 def policy_text_parse(text: str | bytes, *, source: str) -> tuple[PolicySpec, SourceMap]:
     """Validate one policy file's text against the schema; CatalogueError lists every problem with its line."""
+    # The schema's models (pydantic) load with the first policy read, not with every process that starts.
+    from pydantic import ValidationError
+
+    from eligibility.schema import PolicySpec
+
     sources = SourceMap(source)
     if isinstance(text, bytes):
         try:

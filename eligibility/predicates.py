@@ -7,14 +7,16 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from eligibility.dates import years_between
 from eligibility.policyfile import Location, SourceMap
 from eligibility.profile import BOOL, CHOICE, FIELDS, INTEGER, MONEY, Profile
-from eligibility.schema import AgeNode, AllNode, AnyNode, Bounds, ConditionNode, PredicateSpec
+
+if TYPE_CHECKING:  # the schema's models (pydantic) load with the first policy read, not with every process
+    from eligibility.schema import AgeNode, AllNode, AnyNode, Bounds, ConditionNode, PredicateSpec
 
 __all__ = ["COMPANY_AGE", "CONDITION", "FOUNDED_ON", "Predicate", "Test", "predicate_compile"]
 
@@ -212,9 +214,9 @@ class _Compiler:
     def node(self, node: PredicateSpec, location: Location) -> Predicate:
         """Any node of the tree."""
         evidence = self.evidence(node.evidence, location)
-        if isinstance(node, ConditionNode):
+        if node.head == "field":
             return self.condition(node, location, evidence)
-        if isinstance(node, AgeNode):
+        if node.head == COMPANY_AGE:
             at = (*location, COMPANY_AGE)
             bounds = self.bounds(node.company_age_years, at)
             if not bounds:
@@ -222,12 +224,11 @@ class _Compiler:
             return Predicate(
                 kind=COMPANY_AGE, test=_age_test(bounds), field=FOUNDED_ON, bounds=bounds, evidence=evidence
             )
-        head = "all" if isinstance(node, AllNode) else "any"
-        listed = node.all if isinstance(node, AllNode) else node.any  # type: ignore[union-attr]
-        children = tuple(self.node(child, (*location, head, i)) for i, child in enumerate(listed))
+        listed = getattr(node, node.head)
+        children = tuple(self.node(child, (*location, node.head, i)) for i, child in enumerate(listed))
         tests = tuple(child.test for child in children)
-        test = _all_test(tests) if isinstance(node, AllNode) else _any_test(tests)
-        return Predicate(kind=head, test=test, children=children, evidence=evidence)
+        test = _all_test(tests) if node.head == "all" else _any_test(tests)
+        return Predicate(kind=node.head, test=test, children=children, evidence=evidence)
 
 
 def predicate_compile(

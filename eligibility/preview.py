@@ -18,7 +18,6 @@ from baiyun_talent.csvstream import csv_lines
 from eligibility.catalogue import Policy
 from eligibility.engine import Result, evaluate_under
 from eligibility.profile import ProfileError, parse_profile
-from eligibility.schema import AgeNode, ConditionNode
 
 __all__ = [
     "CHANGES",
@@ -82,7 +81,7 @@ def policy_baseline(*, draft: Policy, published: Iterable[Policy]) -> Policy | N
 
 def _node_text(node: Any) -> str:
     """One predicate node as a readable formula."""
-    if isinstance(node, ConditionNode):
+    if node.head == "field":
         parts = []
         for written, attribute in (("is", "is_"), ("eq", "eq"), ("in", "in_"), *((op, op) for op in _BOUNDS)):
             if attribute in node.model_fields_set:
@@ -91,16 +90,15 @@ def _node_text(node: Any) -> str:
                 shown = str(shown).lower() if isinstance(shown, bool) else shown
                 parts.append(f"{node.field} {_SYMBOLS[written]} {shown}")
         return " and ".join(parts)
-    if isinstance(node, AgeNode):
+    if node.head == "company_age_years":
         bounds = node.company_age_years
         return " and ".join(
             f"company_age_years {_SYMBOLS[op]} {getattr(bounds, op)}"
             for op in _BOUNDS
             if getattr(bounds, op) is not None
         )
-    head, children = ("all", node.all) if hasattr(node, "all") else ("any", node.any)
-    joiner = " and " if head == "all" else " or "
-    return "(" + joiner.join(_node_text(child) for child in children) + ")"
+    joiner = " and " if node.head == "all" else " or "
+    return "(" + joiner.join(_node_text(child) for child in getattr(node, node.head)) + ")"
 
 
 def predicate_text(node: Any) -> str:

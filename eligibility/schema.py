@@ -5,7 +5,7 @@ is compiled. Cross-references (codes that must exist, fields of the profile) are
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
@@ -118,11 +118,13 @@ class ConsultationSpec(Node):
 
 
 class AllNode(Node):
+    head: ClassVar[str] = "all"
     all: Annotated[list[PredicateSpec], Field(min_length=1)]
     evidence: list[Slug] = []
 
 
 class AnyNode(Node):
+    head: ClassVar[str] = "any"
     any: Annotated[list[PredicateSpec], Field(min_length=1)]
     evidence: list[Slug] = []
 
@@ -137,6 +139,7 @@ class Bounds(Node):
 class AgeNode(Node):
     """Whole years of enterprise.founded_on on the evaluation date."""
 
+    head: ClassVar[str] = "company_age_years"
     company_age_years: Bounds
     evidence: list[Slug] = []
 
@@ -144,6 +147,7 @@ class AgeNode(Node):
 class ConditionNode(Node):
     """{field: <profile path>, <op>: <value>, ...}; values are typed by the field, so the compiler checks them."""
 
+    head: ClassVar[str] = "field"
     field: str
     is_: bool | None = Field(default=None, alias="is")
     eq: Any = None
@@ -158,7 +162,7 @@ class ConditionNode(Node):
 def node_head(value: object) -> str | None:
     """The kind of a predicate node: the one head key it carries (all, any, field or company_age_years)."""
     if isinstance(value, BaseModel):
-        return {AllNode: "all", AnyNode: "any", ConditionNode: "field", AgeNode: "company_age_years"}[type(value)]
+        return value.head
     if not isinstance(value, dict):
         return None
     heads = [head for head in NODE_HEADS if head in value]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Employer
 from accounts.validators import mobile_normalise, validate_uscc
 from applications.identity import DocumentType, identity_number_validate, validate_resident_id
+from applications.lists_port import ListFacts, profile_apply
 from applications.models import Kind, ScanOf, Tier
 from baiyun_talent.i18n import chinese_active, in_active_language
 from eligibility.engine import criteria_of_tier
@@ -335,10 +336,12 @@ class EligibilityForm(ApplicantForm):
 
     submission_required = ("requested_tier",)
 
-    def __init__(self, *args, matched: list[str], **kwargs) -> None:
+    def __init__(self, *args, matched: list[str], lists: ListFacts | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # What the industry departments' lists decide (G12) is not asked: the lists answer it.
+        self.lists = lists or ListFacts()
         for path in FIELDS:
-            if path == "case_by_case":
+            if path == "case_by_case" or path in self.lists.profile:
                 continue
             self.fields[profile_field_name(path)] = _profile_form_field(path)
         self.fields["case_by_case"] = _profile_form_field("case_by_case")
@@ -370,8 +373,10 @@ class EligibilityForm(ApplicantForm):
                 initial[profile_field_name(path)] = value
         return initial
 
-    def sections(self) -> list[tuple[str, list]]:
-        """The bound fields of the profile, by the registry's groups (the self-check's pages), for the template."""
+    def sections(self) -> list[dict]:
+        """The profile by the registry's groups (the self-check's pages), for the template: each group's title, its
+        bound fields, how many of them hold an answer, the answers the departments' lists gave instead, and whether
+        it opens."""
         titles = dict(GROUPS)
         grouped = []
         for group in PROFILE_GROUPS:
@@ -379,7 +384,27 @@ class EligibilityForm(ApplicantForm):
                 names = ["honours"]
             else:
                 names = [profile_field_name(field.path) for field in REGISTRY if field.group == group]
-            grouped.append((titles[group], [self[name] for name in names]))
+            fields = [self[name] for name in names if name in self.fields]
+            decided = [
+                {"label": field.label, "value": _("Yes") if self.lists.profile[field.path] else _("No")}
+                for field in REGISTRY
+                if field.group == group and field.path in self.lists.profile
+            ]
+            answered = sum(1 for bound in fields if bound.value() not in (None, "", [], ()))
+            grouped.append(
+                {
+                    "group": group,
+                    "title": titles[group],
+                    "fields": fields,
+                    "answered": answered,
+                    "decided": decided,
+                    "errors": any(bound.errors for bound in fields),
+                }
+            )
+        # A group opens where there is a problem; a profile with no answer yet opens its first group.
+        fresh = not any(section["answered"] or section["errors"] for section in grouped)
+        for index, section in enumerate(grouped):
+            section["open"] = section["errors"] or (fresh and index == 0)
         return grouped
 
     def profile(self) -> dict:
@@ -403,7 +428,9 @@ class EligibilityForm(ApplicantForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        data = {**self.profile(), "case_by_case": cleaned.get("case_by_case") is True}
+        # Evaluated as the application will be: with what the departments' lists decide (the stored answers stay the
+        # applicant's own).
+        data = {**profile_apply(self.profile(), facts=self.lists), "case_by_case": cleaned.get("case_by_case") is True}
         try:
             self.evaluation = evaluation_in_force(data, today=timezone.localdate())
         except ProfileError as error:

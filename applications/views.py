@@ -25,6 +25,7 @@ from applications.forms import (
     TransitionConfirmForm,
     criterion_name,
 )
+from applications.lists_port import list_facts
 from applications.models import Application, Material, Tier
 from applications.retention import materials_deleted, retention_rules
 from applications.selectors import (
@@ -306,7 +307,8 @@ def _eligibility_step(request: HttpRequest, application: Application, context: d
         initial["claimed_criteria"] = criteria_of_tier(
             evaluation["criteria"], tier=evaluation["tier"], catalogue=catalogue_published()
         )
-    form = EligibilityForm(request.POST or None, matched=matched, initial=initial)
+    lists = list_facts(employer_id=application.employer_id, on_date=today_local()) if application.employer_id else None
+    form = EligibilityForm(request.POST or None, matched=matched, initial=initial, lists=lists)
     if request.method == "POST" and form.is_valid():
         application_update(
             application_id=application.pk,

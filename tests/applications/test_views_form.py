@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -191,6 +192,41 @@ def test_eligibility_step_refuses_a_negative_amount_beside_its_field(client, dra
         "enterprise__district_tax_yuan": ["Ensure this value is greater than or equal to 0."]
     }
     assert response.context["form"]["enterprise__district_tax_yuan"].value() == "-5"
+
+
+def test_eligibility_step_folds_each_group_and_says_what_it_holds(client, draft):
+    draft.profile = PROFILES["diamond"]
+    draft.save()
+
+    page = client.get(edit_url(draft, "eligibility")).content.decode()
+
+    groups = re.findall(
+        r'<details class="profile-group" id="group-(\w+)"( open)?>.*?profile-group-status[^>]*>([^<]+)<', page, re.S
+    )
+    assert [(group, bool(opened), status) for group, opened, status in groups] == [
+        ("employer", False, "已回答 1 项"),
+        ("exclusions", False, "尚未回答"),
+        ("honours", False, "已回答 1 项"),
+        ("education", False, "尚未回答"),
+        ("enterprise", False, "尚未回答"),
+        ("founder", False, "尚未回答"),
+    ]
+
+
+def test_eligibility_step_opens_the_group_with_a_problem_and_marks_it(client, draft):
+    response = client.post(edit_url(draft, "eligibility"), {"enterprise__district_tax_yuan": "-5"})
+
+    page = response.content.decode()
+    assert '<details class="profile-group" id="group-enterprise" open>' in page
+    assert '<span class="profile-group-status has-errors">有问题</span>' in page
+    assert '<details class="profile-group" id="group-employer">' in page
+
+
+def test_a_new_applications_eligibility_step_opens_its_first_group(client, draft):
+    page = client.get(edit_url(draft, "eligibility")).content.decode()
+
+    assert page.count("<details") == page.count('class="profile-group"') == len(re.findall(r"<details[^>]*>", page))
+    assert re.findall(r'<details class="profile-group" id="group-(\w+)" open>', page) == ["employer"]
 
 
 def test_employment_step_saves_the_contract_and_records(client, draft):

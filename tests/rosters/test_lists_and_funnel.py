@@ -217,3 +217,61 @@ def test_roster_files_are_deleted_after_the_retention_period(client, employer, s
     # The invited keep their row (their invitation stands); the others' personal data goes with the file.
     assert sorted(roster.rows.exclude(document_number="").values_list("row_number", flat=True)) == [2, 3]
     assert client.get(reverse("rosters:file", kwargs={"pk": roster.pk})).status_code == 404
+
+
+def test_the_applicants_form_does_not_ask_what_a_department_list_decides(client, reviewer, department, employer):
+    applicant = UserFactory(roles=[Role.APPLICANT])
+    application = Application.objects.create(applicant=applicant, employer=employer, profile=G12_PROFILE)
+    path = reverse("applications:edit", kwargs={"pk": application.pk, "step": "eligibility"})
+    client.force_login(applicant)
+    asked = client.get(path).content.decode()
+    assert 'name="enterprise__on_department_list"' in asked
+
+    upload_list(client, reviewer, department, f"统一社会信用代码\n{employer.uscc}\n")
+    client.force_login(applicant)
+    page = client.get(path)
+    text = page.content.decode()
+
+    assert 'name="enterprise__on_department_list"' not in text
+    assert 'name="enterprise__key_above_scale"' not in text
+    assert "由本年度行业主管部门名单确定，无需在此填写（第三条（二）第12项）。" in text
+    assert page.context["evaluation"]["criteria"] == ["G12"]
+    # Saving the step stores the applicant's answers only; the evaluation takes the list's.
+    form = page.context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, [], "")}
+    data = {name: ("True" if value is True else "False" if value is False else value) for name, value in data.items()}
+    data.update({"requested_tier": "gold", "claimed_criteria": ["G12"], "case_by_case": "False"})
+    saved = client.post(path, data)
+    assert saved.status_code == 302, saved.context["form"].errors if saved.context else saved
+    application.refresh_from_db()
+    assert (application.requested_tier, application.claimed_criteria) == ("gold", ["G12"])
+    assert "on_department_list" not in application.profile["enterprise"]
+    assert application_evaluate(application=application)["criteria"] == ["G12"]
+
+
+def test_a_list_that_leaves_the_employer_out_answers_no_and_the_step_refuses_the_g12_card(
+    client, reviewer, department, employer
+):
+    applicant = UserFactory(roles=[Role.APPLICANT])
+    application = Application.objects.create(applicant=applicant, employer=employer, profile=G12_PROFILE)
+    upload_list(client, reviewer, department, f"统一社会信用代码\n{EmployerFactory().uscc}\n")
+    path = reverse("applications:edit", kwargs={"pk": application.pk, "step": "eligibility"})
+    client.force_login(applicant)
+
+    response = client.post(
+        path,
+        {
+            "employer__registered_in_district": "True",
+            "enterprise__role": "mid_senior_manager",
+            "enterprise__on_department_list": "True",
+            "requested_tier": "gold",
+            "case_by_case": "False",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["requested_tier"] == [
+        "您的回答不符合金卡的任何条件，请选择测评结果显示的卡别。"
+    ]
+    decided = [item for section in response.context["form"].sections() for item in section["decided"]]
+    assert [str(item["value"]) for item in decided] == ["否"]

@@ -67,6 +67,11 @@ def pages() -> list[tuple[str, str, str]]:
     roster = Roster.objects.order_by("-id").first()
     if roster is not None:
         listed.append(("employer", "roster", reverse("rosters:detail", kwargs={"pk": roster.pk})))
+    draft = application_of("applicant")
+    if draft:
+        for step in ("identity", "eligibility", "materials", "submit"):
+            path = reverse("applications:edit", kwargs={"pk": draft, "step": step})
+            listed.append(("applicant", f"form-{step}", path))
     for username, reviewer in (("demo-wu", "department"), ("demo-zhou", "hr")):
         pk = application_of(username)
         if pk:
@@ -83,6 +88,22 @@ def site_build() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("compilemessages", verbosity=0, ignore=[".venv"])
     call_command("seed_demo", verbosity=0)
+    applicant_draft()
+
+
+def applicant_draft() -> None:
+    """The demo applicant's draft, opened with a self-check's answers (a doctorate: gold), for the form's pages."""
+    from accounts.models import User
+    from applications.models import Application
+    from applications.services import EDITABLE_STATES, application_create
+
+    applicant = User.objects.get(username="applicant")
+    if not Application.objects.filter(applicant=applicant, state__in=EDITABLE_STATES).exists():
+        profile = {
+            "employer": {"registered_in_district": True},
+            "education": {"degree": "doctorate", "postgraduate": True, "full_time": True, "university": "other"},
+        }
+        application_create(applicant=applicant, profile=profile)
 
 
 def serve() -> str:

@@ -168,6 +168,9 @@ def test_application_page_shows_the_timeline(client, submitted):
     assert OPINION in content
     assert submitted.department.name in content
     assert HistoryEntry.objects.filter(application=submitted).count() == 2
+    # Who acted, in Chinese punctuation: a full-width comma and brackets.
+    assert f"办理人 {reviewer}，{submitted.department.name}（行业主管部门（初审））" in content
+    assert f"办理人 {submitted.applicant}（申领人）" in content
 
 
 def test_transition_missing_opinion_is_shown_beside_the_field(client, submitted):

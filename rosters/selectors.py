@@ -13,7 +13,7 @@ from applications.models import Tier
 from applications.workflow import State
 from rosters.models import Invitation, Roster, RosterRow, RosterStatus
 
-# District staff who read rosters; every read of theirs is logged (rosters.views).
+# District staff who read rosters; every read of theirs is logged (rosters.views, rosters.district_views).
 DISTRICT_READERS = (Role.TALENT_OFFICE, Role.AUDITOR, Role.DEPARTMENT_REVIEWER)
 FUNNEL_STAGES = ("rostered", "qualifying", "invited", "applied", "approved", "issued")
 FUNNEL_GROUPS = ("department", "employer", "tier")

@@ -162,6 +162,47 @@ def log_in(driver, base: str, username: str) -> None:
     WebDriverWait(driver, 15).until(lambda current: "/accounts/login/" not in current.current_url)
 
 
+# The self-check answered as the guide's example: registered in the district, a senior title 不确定.
+SELF_CHECK_ANSWERS = {
+    "employer__registered_in_district": "yes",
+    "honour_kinds": ["titles"],
+    "honour__senior_professional_title": "unsure",
+}
+
+
+def capture(driver, base: str, who: str, name: str, path: str) -> int:
+    """The page at both widths in both languages, each whole; the number of screenshots written."""
+    written = 0
+    for language in LANGUAGES:
+        driver.get(base + "/")
+        driver.add_cookie({"name": "django_language", "value": language, "path": "/"})
+        for width in WIDTHS:
+            folder = OUTPUT / f"{language}-{width}"
+            folder.mkdir(parents=True, exist_ok=True)
+            driver.set_window_size(width, 900)
+            driver.get(base + path)
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.set_window_size(width, min(max(height, 600), 8000))
+            driver.save_screenshot(str(folder / f"{who or 'public'}-{name}.png"))
+            written += 1
+    return written
+
+
+def self_check_pages(driver, base: str) -> int:
+    """The self-check's question page, check-your-answers and the result, for answers with a 不确定 in them."""
+    from django.urls import reverse
+
+    from tests.browser.selfcheck_steps import answer_pages
+
+    log_in(driver, base, "")
+    first = reverse("eligibility:self_check_page", kwargs={"slug": "employer"})
+    driver.get(base + first)
+    answer_pages(driver, SELF_CHECK_ANSWERS)
+    written = capture(driver, base, "", "self-check-question", first)
+    written += capture(driver, base, "", "self-check-answers", reverse("eligibility:self_check_answers"))
+    return written + capture(driver, base, "", "self-check-result", reverse("eligibility:self_check_result"))
+
+
 def main() -> int:
     site_build()
     base = serve()
@@ -173,18 +214,8 @@ def main() -> int:
             if who != signed_in:
                 log_in(driver, base, who)
                 signed_in = who
-            for language in LANGUAGES:
-                driver.get(base + "/")
-                driver.add_cookie({"name": "django_language", "value": language, "path": "/"})
-                for width in WIDTHS:
-                    folder = OUTPUT / f"{language}-{width}"
-                    folder.mkdir(parents=True, exist_ok=True)
-                    driver.set_window_size(width, 900)
-                    driver.get(base + path)
-                    height = driver.execute_script("return document.documentElement.scrollHeight")
-                    driver.set_window_size(width, min(max(height, 600), 8000))
-                    driver.save_screenshot(str(folder / f"{who or 'public'}-{name}.png"))
-                    written += 1
+            written += capture(driver, base, who, name, path)
+        written += self_check_pages(driver, base)
     finally:
         driver.quit()
     print(f"{written} screenshots in {OUTPUT}")

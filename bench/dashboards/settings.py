@@ -18,3 +18,7 @@ if os.environ.get("BENCH_DATABASE_CONNECTIONS") == "pool":
     DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 2}}  # noqa: F405
 elif os.environ.get("BENCH_DATABASE_CONNECTIONS") == "unchecked":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
+
+# For comparison only: BENCH_PAGE_CACHE=off makes every reviewer's page afresh (the queue's data caches stay on).
+if os.environ.get("BENCH_PAGE_CACHE") == "off":
+    REVIEWS_PAGE_CACHE = False

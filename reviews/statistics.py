@@ -15,40 +15,15 @@ from applications.models import Application, StageTime, Tier
 from applications.rules import department_ids
 from applications.selectors import applications_visible_to, sees_every_submitted
 from applications.workflow import WAITING_STATES, State
+from baiyun_talent.charts import Bar, bars_of
 from reviews.caching import QUEUE_VERSION, cache_key, cache_version, cached, queue_cache_enabled
 from reviews.queues import CASE_BY_CASE
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float
-    # Share of the longest bar, 0–100, for the SVG chart.
-    percent: float
-    display: str = ""
 
 
 @dataclass(frozen=True)
 class Chart:
     title: str
     bars: list[Bar]
-
-    @property
-    def height(self) -> int:
-        return 24 * len(self.bars) + 8
-
-
-def _bars(pairs: list[tuple[str, float]], display=None) -> list[Bar]:
-    largest = max((value for _label, value in pairs), default=0) or 1
-    return [
-        Bar(
-            label=label,
-            value=value,
-            percent=round(100 * value / largest, 1),
-            display=display(value) if display else str(value),
-        )
-        for label, value in pairs
-    ]
 
 
 def tier_key(*, requested_tier: str, determined_tier: str, case_by_case: bool) -> str:
@@ -69,7 +44,7 @@ def duration_bars(pairs: list[tuple[str, float]]) -> list[Bar]:
     else:
         factor, text = 24 * 60, _("%(value).1f minutes")
     shown = [(label, round(value * factor, 1)) for label, value in pairs]
-    return _bars(shown, display=lambda value: text % {"value": value})
+    return bars_of(shown, display=lambda value: text % {"value": value})
 
 
 def stage_medians(*, scope: QuerySet[Application] | None) -> list[tuple[str, float, int]]:
@@ -167,10 +142,10 @@ def _statistics_read(*, user: User) -> dict:
         },
         "medians": medians,
         "charts": [
-            Chart(title=_("Applications by tier"), bars=_bars(tiers)),
-            Chart(title=_("Applications by state"), bars=_bars(states)),
-            Chart(title=_("Applications by industry department"), bars=_bars(department_rows)),
-            Chart(title=_("Applications by month of submission"), bars=_bars(months)),
+            Chart(title=_("Applications by tier"), bars=bars_of(tiers)),
+            Chart(title=_("Applications by state"), bars=bars_of(states)),
+            Chart(title=_("Applications by industry department"), bars=bars_of(department_rows)),
+            Chart(title=_("Applications by month of submission"), bars=bars_of(months)),
             Chart(
                 title=_("Median time in each stage"),
                 bars=duration_bars([(label, value) for label, value, _count in medians]),

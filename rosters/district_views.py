@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Role
+from baiyun_talent.charts import bars_of
 from baiyun_talent.csvstream import csv_lines
 from baiyun_talent.i18n import chinese_active
 from rosters.forms import DepartmentListForm
@@ -88,22 +89,6 @@ def _office_only(request: HttpRequest) -> None:
         raise Http404
 
 
-def _bars(lines, total) -> list[dict]:
-    """The funnel's stages as bars of an inline SVG (attributes only, so the strict CSP holds)."""
-    labels = stage_labels()
-    top = max(total["rostered"], 1)
-    return [
-        {
-            "label": labels[stage],
-            "count": total[stage],
-            "width": round(total[stage] * 600 / top),
-            "y": index * 36,
-            "text_y": index * 36 + 20,
-        }
-        for index, stage in enumerate(FUNNEL_STAGES)
-    ]
-
-
 def stage_labels() -> dict[str, str]:
     return {
         "rostered": _("Rostered"),
@@ -131,8 +116,7 @@ def funnel_view(request: HttpRequest) -> HttpResponse:
         "lines": lines,
         "total": total,
         "stages": [(stage, labels[stage]) for stage in FUNNEL_STAGES],
-        "bars": _bars(lines, total),
-        "chart_height": len(FUNNEL_STAGES) * 36,
+        "bars": bars_of((labels[stage], total[stage]) for stage in FUNNEL_STAGES),
         "without_roster": employers_without_roster()[:500],
         "csv_url": reverse("rosters:funnel_csv") + f"?by={group}",
     }

@@ -371,7 +371,10 @@ def test_the_district_sees_uses_per_service_and_month(client, some_uses, role):
     rows = {row["service"].number: row for row in response.context["rows"]}
     assert rows[4]["counts"][5] == 2 and rows[4]["total"] == 2
     assert rows[10]["counts"][5] == 1
-    assert rows[4]["bar"] == 330 and rows[10]["bar"] == 165
+    bars = {bar.label: bar for bar in response.context["bars"]}
+    assert (bars["4. 文化体育服务"].percent, bars["10. 工会服务"].percent) == (100.0, 50.0)
+    # The labels are text of the page, not of a scaled drawing: they keep their size on a phone.
+    assert '<span class="bar-label">4. 文化体育服务</span>' in response.text
     assert "<script" not in response.text.split("<main", 1)[1]
     assert 'style="' not in response.text
 

@@ -147,6 +147,15 @@ def test_funnel_counts_by_employer_and_tier_with_csv(client, employer):
         "钻石卡": 1,
         "金卡": 1,
     }
+    assert [(bar.label, bar.display, bar.percent) for bar in by_tier.context["bars"]] == [
+        ("已报送", "10", 100.0),
+        ("符合条件", "2", 20.0),
+        ("已邀请", "2", 20.0),
+        ("已申请", "0", 0.0),
+        ("已批准", "0", 0.0),
+        ("已发卡", "0", 0.0),
+    ]
+    assert '<span class="bar-label">已报送</span>' in by_tier.content.decode()
     assert silent in list(by_tier.context["without_roster"])
     assert employer not in list(by_tier.context["without_roster"])
     lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").splitlines()

@@ -379,16 +379,15 @@ class EligibilityForm(ApplicantForm):
         it opens."""
         titles = dict(GROUPS)
         grouped = []
+        yes_no = dict(YES_NO)
         for group in PROFILE_GROUPS:
-            if group == "honours":
-                names = ["honours"]
-            else:
-                names = [profile_field_name(field.path) for field in REGISTRY if field.group == group]
+            registered = [field for field in REGISTRY if field.group == group]
+            names = ["honours"] if group == "honours" else [field.name for field in registered]
             fields = [self[name] for name in names if name in self.fields]
             decided = [
-                {"label": field.label, "value": _("Yes") if self.lists.profile[field.path] else _("No")}
-                for field in REGISTRY
-                if field.group == group and field.path in self.lists.profile
+                {"label": field.label, "value": yes_no[str(self.lists.profile[field.path])]}
+                for field in registered
+                if field.path in self.lists.profile
             ]
             answered = sum(1 for bound in fields if bound.value() not in (None, "", [], ()))
             grouped.append(

@@ -33,8 +33,11 @@ def list_facts_register(finder: ListFactsFinder) -> None:
         _finders.append(finder)
 
 
-def list_facts(*, employer_id: int, on_date: date) -> ListFacts:
-    """What the lists in force for on_date's year say of the employer; nothing when no list is kept."""
+def list_facts(*, employer_id: int | None, on_date: date) -> ListFacts:
+    """What the lists in force for on_date's year say of the employer; nothing when no list is kept or no employer
+    is named yet."""
+    if employer_id is None:
+        return ListFacts()
     for finder in _finders:
         return finder(employer_id=employer_id, on_date=on_date)
     return ListFacts()
@@ -42,8 +45,6 @@ def list_facts(*, employer_id: int, on_date: date) -> ListFacts:
 
 def profile_with_lists(profile: dict, *, employer_id: int | None, on_date: date) -> tuple[dict, ListFacts]:
     """The profile with the fields the lists decide set from them (a copy), and what the lists said."""
-    if employer_id is None:
-        return profile, ListFacts()
     facts = list_facts(employer_id=employer_id, on_date=on_date)
     return profile_apply(profile, facts=facts), facts
 

@@ -307,7 +307,7 @@ def _eligibility_step(request: HttpRequest, application: Application, context: d
         initial["claimed_criteria"] = criteria_of_tier(
             evaluation["criteria"], tier=evaluation["tier"], catalogue=catalogue_published()
         )
-    lists = list_facts(employer_id=application.employer_id, on_date=today_local()) if application.employer_id else None
+    lists = list_facts(employer_id=application.employer_id, on_date=today_local())
     form = EligibilityForm(request.POST or None, matched=matched, initial=initial, lists=lists)
     if request.method == "POST" and form.is_valid():
         application_update(

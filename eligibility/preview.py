@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from baiyun_talent.csvstream import csv_lines
 from eligibility.catalogue import Policy
 from eligibility.engine import Result, evaluate_under
+from eligibility.predicates import COMPANY_AGE
 from eligibility.profile import ProfileError, parse_profile
 
 __all__ = [
@@ -90,7 +91,7 @@ def _node_text(node: Any) -> str:
                 shown = str(shown).lower() if isinstance(shown, bool) else shown
                 parts.append(f"{node.field} {_SYMBOLS[written]} {shown}")
         return " and ".join(parts)
-    if node.head == "company_age_years":
+    if node.head == COMPANY_AGE:
         bounds = node.company_age_years
         return " and ".join(
             f"company_age_years {_SYMBOLS[op]} {getattr(bounds, op)}"
